@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { isContainedPath } from "./contained-path.js";
+import { paramNamePattern } from "./render-params.js";
 
 /** `name`, `@scope/name`: lowercase letters, digits and '-'. */
 const packageName = z
@@ -16,12 +18,28 @@ const semver = z
     "use a semantic version such as 0.1.0",
   );
 
-const modelId = z
+/** `provider:model`; also checks `--model` and SPECPROMPT_MODEL. */
+export const modelIdSchema = z
   .string()
-  .regex(/^(openai|anthropic|ollama|cmd):.+$/s, "use provider:model, e.g. openai:gpt-4o-mini or cmd:<command>");
+  .regex(
+    /^(openai|anthropic|ollama|cmd):.+$/s,
+    "use provider:model, e.g. openai:gpt-4o-mini or cmd:<command>",
+  );
 
-const relativePath = z.string().min(1, "must not be empty");
+const relativePath = z
+  .string()
+  .min(1, "must not be empty")
+  .refine(
+    isContainedPath,
+    "must be a relative path inside the package folder (not absolute, no '..' out of it)",
+  );
 const globList = z.union([relativePath, z.array(relativePath)]);
+/** Paths relative to `out` (tests, owns) must stay inside the generated tree. */
+const outPath = z
+  .string()
+  .min(1, "must not be empty")
+  .refine(isContainedPath, "must be a relative path inside out (not absolute, no '..' out of it)");
+const outGlobList = z.union([outPath, z.array(outPath)]);
 
 /** Sampling settings; part of every unit's inputs. */
 export const modelParamsSchema = z
@@ -41,18 +59,26 @@ const duration = z.union([
 
 export const validationSchema = z.strictObject({
   criteria: relativePath.optional().describe("Acceptance criteria (Markdown), given to the model."),
-  tests: globList.optional().describe("Hand-written tests, relative to out. The model may read them, never write them."),
+  tests: outGlobList
+    .optional()
+    .describe("Hand-written tests, relative to out. The model may read them, never write them."),
   command: z.string().min(1).optional().describe("Run in a staging copy of out; exit 0 means valid."),
   timeout: duration.optional().describe("Kill the validation command after this long (default 10m)."),
-  maxIterations: z.number().int().min(1).max(20).optional().describe("Refine rounds before giving up (default 3)."),
+  maxIterations: z
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .optional()
+    .describe("Refine rounds before giving up (default 3)."),
   env: z.array(z.string().min(1)).optional().describe("Environment variables passed through to the command."),
 });
 
 export const unitSchema = z.strictObject({
   prompt: relativePath.describe("The unit's own prompt (Markdown), relative to the manifest."),
-  owns: globList.describe("Output paths and globs (relative to out) this unit writes."),
+  owns: outGlobList.describe("Output paths and globs (relative to out) this unit writes."),
   needs: z.array(z.string()).optional().describe("Units generated first; their current files are context."),
-  model: modelId.optional().describe("Overrides the package model for this unit."),
+  model: modelIdSchema.optional().describe("Overrides the package model for this unit."),
   modelParams: modelParamsSchema.optional(),
 });
 
@@ -63,28 +89,53 @@ const price = z.strictObject({ input: z.number().nonnegative(), output: z.number
 
 export const manifestSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    name: packageName,
-    version: semver,
-    description: z.string().optional(),
-    kind: z.enum(["code", "prompt"]).default("code"),
+    $schema: z.string().optional().describe("URL or path of this JSON Schema, for editors."),
+    name: packageName.describe("Package name: lowercase letters, digits and '-', optionally @scope/."),
+    version: semver.describe("Semantic version of the package, always explicit."),
+    description: z.string().optional().describe("One line about what the package builds."),
+    kind: z
+      .enum(["code", "prompt"])
+      .default("code")
+      .describe("code: builds a code tree from units; prompt: a runtime prompt template with evals."),
     core: relativePath.optional().describe("Core prompt: purpose, user stories, key behaviours (Markdown)."),
     context: globList.optional().describe("Context documents: APIs, schemas, data models, business rules."),
     guide: relativePath.optional().describe("Generation guide: architecture, stack, constraints."),
-    model: modelId.optional().describe("Default model; --model and SPECPROMPT_MODEL override."),
+    model: modelIdSchema.optional().describe("Default model; --model and SPECPROMPT_MODEL override."),
     modelParams: modelParamsSchema.optional(),
     out: relativePath.default(".").describe("Root of the generated tree, relative to the manifest."),
-    params: z.record(z.string(), paramValue).optional().describe("Values layers refer to as {{name}}."),
+    params: z
+      .record(
+        z
+          .string()
+          .regex(paramNamePattern, "use letters, digits, '_', '.' and '-', starting with a letter or '_'"),
+        paramValue,
+      )
+      .optional()
+      .describe("Values layers refer to as {{name}}."),
     validation: validationSchema.optional(),
-    units: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "use letters, digits, '-' and '_'"), unitSchema).optional(),
-    pricing: z.record(z.string(), price).optional().describe("USD per million tokens by model id, for cost reports."),
+    units: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "use letters, digits, '-' and '_'"), unitSchema)
+      .optional(),
+    pricing: z
+      .record(z.string(), price)
+      .optional()
+      .describe("USD per million tokens by model id, for cost reports."),
     template: relativePath.optional().describe("kind: prompt — the template with {{variables}}."),
     evals: globList.optional().describe("kind: prompt — case files (YAML, JSONL, CSV)."),
-    threshold: z.number().min(0).max(1).optional().describe("kind: prompt — the pass rate a version must reach."),
+    threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("kind: prompt — the pass rate a version must reach."),
   })
   .superRefine((manifest, ctx) => {
     if (manifest.kind === "code" && !manifest.core) {
-      ctx.addIssue({ code: "custom", path: ["core"], message: "a code package needs a core prompt (core: core.md)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["core"],
+        message: "a code package needs a core prompt (core: core.md)",
+      });
     }
     if (manifest.kind === "prompt" && !manifest.template) {
       ctx.addIssue({ code: "custom", path: ["template"], message: "a prompt package needs a template" });

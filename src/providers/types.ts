@@ -113,6 +113,7 @@ export interface ProviderEnv {
 
 export interface RetryEvent {
   provider: string;
+  /** The attempt about to start (2 is the first retry). */
   attempt: number;
   delayMs: number;
   reason: string;

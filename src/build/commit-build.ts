@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { GateError } from "../errors.js";
+import type { Lock } from "../lock/lock-schema.js";
+import { LOCK_FILE, serializeLock } from "../lock/read-lock.js";
+import { applyFileTransaction, type FileChange } from "../util/file-transaction.js";
+import { sha256 } from "../util/hash.js";
+import { stagingDir } from "./build-context.js";
+
+/** Paths whose file on disk differs from what the lock says the build wrote: hand edits. */
+export function findHandEdits(outDir: string, recorded: Record<string, string>): string[] {
+  const edited: string[] = [];
+  for (const [path, hash] of Object.entries(recorded)) {
+    const full = join(outDir, path);
+    if (existsSync(full) && sha256(readFileSync(full)) !== hash) edited.push(path);
+  }
+  return edited.sort();
+}
+
+/** Refuse to overwrite or delete a hand edit unless `force`: a build never loses someone's work. */
+export function assertNoHandEdits(edited: string[], force: boolean, what: string): void {
+  if (edited.length === 0 || force) return;
+  throw new GateError("E_DRIFT", `${what} would overwrite hand edits in ${edited.join(", ")}`, {
+    hint: "see them with `specprompt diff`, move the intent into the package, or pass --force to overwrite",
+  });
+}
+
+/** Files a build would write over that no build of this package ever wrote. */
+export function findForeignFiles(
+  outDir: string,
+  writes: ReadonlyMap<string, string | null>,
+  known: Set<string>,
+): string[] {
+  const foreign: string[] = [];
+  for (const [path, content] of writes) {
+    if (content === null || known.has(path)) continue;
+    const full = join(outDir, path);
+    if (existsSync(full) && readFileSync(full, "utf8") !== content) foreign.push(path);
+  }
+  return foreign.sort();
+}
+
+/** Write the outputs and the lock in one transaction: all of it lands, or none of it. */
+export async function commitBuild(options: {
+  pkgDir: string;
+  outDir: string;
+  buildId: string;
+  writes: ReadonlyMap<string, string | null>;
+  lock: Lock;
+  previousLockText: string | undefined;
+}): Promise<{ files: number; lockWritten: boolean }> {
+  const changes: FileChange[] = [];
+  for (const [path, content] of options.writes) {
+    const full = join(options.outDir, path);
+    if (content === null) {
+      if (existsSync(full)) changes.push({ path: full, content: null });
+    } else if (!existsSync(full) || readFileSync(full, "utf8") !== content) {
+      changes.push({ path: full, content });
+    }
+  }
+  const files = changes.length;
+  const lockText = serializeLock(options.lock);
+  const lockWritten = lockText !== options.previousLockText;
+  if (lockWritten) changes.push({ path: join(options.pkgDir, LOCK_FILE), content: lockText });
+  if (changes.length > 0)
+    await applyFileTransaction(join(stagingDir(options.pkgDir), options.buildId), changes);
+  return { files, lockWritten };
+}

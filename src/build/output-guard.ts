@@ -1,0 +1,88 @@
+import { lstatSync } from "node:fs";
+import { join, relative } from "node:path";
+import picomatch from "picomatch";
+
+/** Decides whether a path the model asked to write may be written. Model output is untrusted. */
+export interface OutputGuard {
+  /** undefined when the write is allowed, else the reason it is refused (sent back to the model). */
+  check(path: unknown): string | undefined;
+}
+
+export interface OutputGuardOptions {
+  /** Absolute root of the output tree. */
+  outDir: string;
+  /** Absolute package folder (may equal outDir). */
+  packageDir: string;
+  /** The unit's owned globs, relative to out. */
+  owns: string[];
+  /** Validation test globs, relative to out: never writable. */
+  tests: string[];
+  /** Package files relative to the package folder: never writable. */
+  protectedPaths: string[];
+}
+
+const MATCH_OPTIONS = { dot: true } as const;
+
+/** Build the guard for one unit. */
+export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
+  const owned = picomatch(options.owns, MATCH_OPTIONS);
+  const isTest = options.tests.length > 0 ? picomatch(options.tests, MATCH_OPTIONS) : () => false;
+  const protectedInOut = options.protectedPaths
+    .map((path) => relative(options.outDir, join(options.packageDir, path)).split("\\").join("/"))
+    .filter((path) => path !== "" && !path.startsWith(".."));
+  const isProtected = (path: string) => protectedInOut.some((p) => path === p || path.startsWith(`${p}/`));
+
+  return {
+    check(path) {
+      const shape = checkShape(path);
+      if (shape) return shape;
+      const rel = normalize(path as string);
+      if (isProtected(rel))
+        return `${rel} is a source file of the package; generated code never overwrites it`;
+      if (isTest(rel)) return `${rel} is a validation test; tests are hand-written and read-only`;
+      if (!owned(rel)) return `${rel} is outside this unit's owned paths (${options.owns.join(", ")})`;
+      const link = findSymlink(options.outDir, rel);
+      if (link) return `${link} is a symbolic link; writing through it could escape the output tree`;
+      return undefined;
+    },
+  };
+}
+
+/** `./a//b` → `a/b`; callers have already rejected `..`, absolute paths and backslashes. */
+export function normalize(path: string): string {
+  return path
+    .split("/")
+    .filter((part) => part !== "" && part !== ".")
+    .join("/");
+}
+
+function checkShape(path: unknown): string | undefined {
+  if (typeof path !== "string" || path.trim() === "") return "path must be a non-empty string";
+  if (path.includes("\0")) return "path must not contain NUL bytes";
+  if (path.includes("\\")) return `${path}: use forward slashes, relative to the output root`;
+  if (path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.startsWith("~")) {
+    return `${path} is absolute; give a path relative to the output root`;
+  }
+  const parts = path.split("/");
+  if (parts.includes("..")) return `${path} climbs out with '..'; give a path inside the output root`;
+  const clean = normalize(path);
+  if (clean === "") return `${path} names the output root itself, not a file`;
+  const first = clean.split("/")[0];
+  if (first === ".git" || first === ".specprompt")
+    return `${clean} is inside ${first}/, which is never generated`;
+  return undefined;
+}
+
+/** The first existing component of `rel` under `root` that is a symlink, if any. */
+function findSymlink(root: string, rel: string): string | undefined {
+  const parts = rel.split("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const sub = parts.slice(0, i).join("/");
+    try {
+      if (lstatSync(join(root, sub)).isSymbolicLink()) return sub;
+    } catch {
+      return undefined; // does not exist yet: nothing below it can be a link either
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,327 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { createFileCache, type ResponseCache } from "../cache/response-cache.js";
+import type { UnitLock, ValidationRecord } from "../lock/lock-schema.js";
+import { LOCK_FILE, parseLock } from "../lock/read-lock.js";
+import { loadPackage } from "../package/load-package.js";
+import { costOf } from "../providers/pricing.js";
+import type { Provider, ProviderEnv } from "../providers/types.js";
+import { recoverTransactions } from "../util/file-transaction.js";
+import { sha256 } from "../util/hash.js";
+import { runGraph } from "../util/run-graph.js";
+import { type BuildContext, STATE_DIR, scratchDir, stagingDir } from "./build-context.js";
+import type { BuildEvent } from "./build-events.js";
+import { assertNoHandEdits, commitBuild, findForeignFiles, findHandEdits } from "./commit-build.js";
+import { composeLock } from "./compose-lock.js";
+import { generateUnit, type UnitFiles } from "./generate-unit.js";
+import { type BuildPlan, planBuild, type UnitAction } from "./plan-build.js";
+import { runValidation, type ValidationResult } from "./run-validation.js";
+import { computeUnitInputs, hashOutputs } from "./unit-inputs.js";
+import { createWorkTree } from "./work-tree.js";
+
+export interface BuildOptions {
+  /** Package folder or manifest path, resolved against cwd. */
+  dir: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  set?: Record<string, string>;
+  /** --model: overrides every unit's model. */
+  model?: string;
+  offline?: boolean;
+  /** Overwrite hand edits and files specprompt did not write. */
+  force?: boolean;
+  concurrency?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  reporter?: (event: BuildEvent) => void;
+  /** Injected in tests; defaults to the real drivers. */
+  createProvider?: (modelId: string, env: ProviderEnv) => Promise<Provider>;
+  cache?: ResponseCache;
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+export interface UnitReport {
+  unit: string;
+  action: UnitAction;
+  reasons: string[];
+  model: string;
+  files: string[];
+  tokens: { input: number; output: number };
+  cost?: number;
+  requests: number;
+  cachedRequests: number;
+  refused: string[];
+}
+
+export interface BuildResult {
+  status: "up-to-date" | "built" | "failed";
+  buildId: string;
+  package: { name: string; version: string; dir: string };
+  plan: BuildPlan;
+  units: UnitReport[];
+  validation?: Omit<ValidationResult, "output"> & { output?: string };
+  tokens: { input: number; output: number };
+  cost?: number;
+  filesWritten: number;
+  lockWritten: boolean;
+  warnings: string[];
+  durationMs: number;
+}
+
+/** Build a package: plan, generate what is stale, validate, and commit outputs and lock atomically. */
+export async function runBuild(options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const now = options.now ?? (() => new Date());
+  const { pkg, warnings } = await loadPackage(options.dir, {
+    cwd: options.cwd,
+    set: options.set,
+    model: options.model,
+    env: options.env,
+  });
+  await recoverTransactions(stagingDir(pkg.dir));
+  const lockPath = join(pkg.dir, LOCK_FILE);
+  const previousLockText = existsSync(lockPath) ? await readFile(lockPath, "utf8") : undefined;
+  const previous = previousLockText === undefined ? undefined : parseLock(previousLockText, lockPath);
+
+  const missing: Record<string, string[]> = {};
+  for (const unit of pkg.units) {
+    const outputs = previous?.units[unit.name]?.outputs ?? {};
+    const absent = Object.keys(outputs).filter((path) => !existsSync(join(pkg.outDir, path)));
+    if (absent.length > 0) missing[unit.name] = absent;
+  }
+  const plan = planBuild(pkg, previous, missing);
+  const report = options.reporter ?? (() => {});
+  report({ type: "plan", plan });
+
+  const time = now();
+  const buildId = `${time.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(3).toString("hex")}`;
+  const result: BuildResult = {
+    status: "up-to-date",
+    buildId,
+    package: { name: pkg.manifest.name, version: pkg.manifest.version, dir: pkg.dir },
+    plan,
+    units: [],
+    tokens: { input: 0, output: 0 },
+    filesWritten: 0,
+    lockWritten: false,
+    warnings,
+    durationMs: 0,
+  };
+  const planByUnit = new Map(plan.units.map((unitPlan) => [unitPlan.unit, unitPlan]));
+  const nothingToDo =
+    plan.units.every((unitPlan) => unitPlan.action === "keep") && plan.removedUnits.length === 0;
+  const lockCurrent =
+    previous?.name === pkg.manifest.name &&
+    previous.version === pkg.manifest.version &&
+    JSON.stringify(previous.params) === JSON.stringify(pkg.params);
+  if (nothingToDo && lockCurrent) {
+    result.durationMs = Date.now() - started;
+    return result;
+  }
+
+  const providerEnv: ProviderEnv = {
+    env: options.env,
+    timeoutMs: options.timeoutMs ?? 300_000,
+    maxRetries: options.maxRetries ?? 4,
+    onRetry: (retry) => report({ type: "retry", retry }),
+  };
+  const providers = new Map<string, Promise<Provider>>();
+  const create =
+    options.createProvider ??
+    (async (id, env) => (await import("../providers/create-provider.js")).createProvider(id, env));
+  const ctx: BuildContext = {
+    pkg,
+    buildId,
+    cache: options.cache ?? createFileCache(join(pkg.dir, STATE_DIR, "cache")),
+    offline: options.offline ?? false,
+    force: options.force ?? false,
+    providerEnv,
+    getProvider(modelId) {
+      let provider = providers.get(modelId);
+      if (!provider) {
+        provider = create(modelId, providerEnv);
+        providers.set(modelId, provider);
+      }
+      return provider;
+    },
+    report,
+    signal: options.signal,
+  };
+
+  try {
+    return await generateAndCommit(ctx, options, result, previous, previousLockText, planByUnit, time);
+  } finally {
+    await rm(scratchDir(pkg.dir, buildId), { recursive: true, force: true });
+    result.durationMs = Date.now() - started;
+  }
+}
+
+async function generateAndCommit(
+  ctx: BuildContext,
+  options: BuildOptions,
+  result: BuildResult,
+  previous: ReturnType<typeof parseLock> | undefined,
+  previousLockText: string | undefined,
+  planByUnit: Map<string, BuildPlan["units"][number]>,
+  time: Date,
+): Promise<BuildResult> {
+  const { pkg } = ctx;
+  for (const unitPlan of planByUnit.values()) {
+    if (unitPlan.action !== "generate") continue;
+    const recorded = previous?.units[unitPlan.unit]?.outputs ?? {};
+    assertNoHandEdits(findHandEdits(pkg.outDir, recorded), ctx.force, `regenerating unit ${unitPlan.unit}`);
+  }
+
+  const overlay = new Map<string, string | null>();
+  const updated = new Map<string, UnitLock>();
+  const finalFiles = new Map<string, UnitFiles>();
+  const unitsByName = new Map(pkg.units.map((unit) => [unit.name, unit]));
+
+  await runGraph(
+    pkg.units.map((unit) => ({ id: unit.name, deps: unit.needs })),
+    Math.max(1, options.concurrency ?? 4),
+    async (name) => {
+      const unit = unitsByName.get(name)!;
+      const unitPlan = planByUnit.get(name)!;
+      const entry = previous?.units[name];
+      const needsState: Record<string, string> = {};
+      for (const need of unit.needs) needsState[need] = hashOutputs(finalFiles.get(need)?.hashes ?? {});
+      const { inputs, inputHash } = computeUnitInputs(pkg, unit, needsState);
+      const missingFiles = Object.keys(entry?.outputs ?? {}).some(
+        (path) => !existsSync(join(pkg.outDir, path)),
+      );
+      if (entry && entry.inputHash === inputHash && !missingFiles) {
+        finalFiles.set(name, { hashes: entry.outputs });
+        if (unitPlan.action !== "keep") ctx.report({ type: "unit-kept", unit: name });
+        return;
+      }
+      const action: UnitAction = entry && entry.inputHash === inputHash ? "restore" : "generate";
+      ctx.report({ type: "unit-start", unit: name, action, model: unit.model });
+      const generation = await generateUnit(ctx, unit, finalFiles, overlay);
+      const hashes: Record<string, string> = {};
+      for (const [path, content] of generation.files) {
+        hashes[path] = sha256(content);
+        overlay.set(path, content);
+      }
+      for (const path of Object.keys(entry?.outputs ?? {})) {
+        if (!generation.files.has(path)) overlay.set(path, null);
+      }
+      finalFiles.set(name, { hashes, contents: generation.files });
+      const cost = costOf(
+        unit.model,
+        { inputTokens: generation.usage.input, outputTokens: generation.usage.output },
+        pkg.manifest.pricing,
+      );
+      const restoredExactly =
+        action === "restore" && hashOutputs(hashes) === hashOutputs(entry?.outputs ?? {});
+      if (!restoredExactly) {
+        updated.set(name, {
+          inputHash,
+          inputs,
+          outputs: hashes,
+          requests: generation.requests,
+          tokens: generation.usage,
+          cost,
+          iterations: 1,
+          buildId: ctx.buildId,
+          builtAt: time.toISOString(),
+        });
+      }
+      result.tokens.input += generation.usage.input;
+      result.tokens.output += generation.usage.output;
+      if (cost !== undefined) result.cost = round((result.cost ?? 0) + cost);
+      result.units.push({
+        unit: name,
+        action,
+        reasons: unitPlan.reasons,
+        model: unit.model,
+        files: [...generation.files.keys()].sort(),
+        tokens: generation.usage,
+        cost,
+        requests: generation.requests.length,
+        cachedRequests: generation.cached,
+        refused: generation.refused,
+      });
+      ctx.report({
+        type: "unit-done",
+        unit: name,
+        files: generation.files.size,
+        cached: generation.cached === generation.requests.length,
+        tokens: generation.usage,
+      });
+    },
+  );
+
+  for (const removed of result.plan.removedUnits) {
+    const outputs = previous?.units[removed]?.outputs ?? {};
+    assertNoHandEdits(findHandEdits(pkg.outDir, outputs), ctx.force, `removing unit ${removed}`);
+    for (const path of Object.keys(outputs)) if (!overlay.has(path)) overlay.set(path, null);
+  }
+
+  const known = new Set(Object.values(previous?.units ?? {}).flatMap((entry) => Object.keys(entry.outputs)));
+  assertNoHandEdits(findForeignFiles(pkg.outDir, overlay, known), ctx.force, "this build");
+
+  let validation: ValidationRecord | undefined;
+  if (updated.size > 0 && pkg.validation.command) {
+    const outcome = await validate(ctx, overlay);
+    result.validation = outcome;
+    validation = { command: outcome.command, passed: outcome.passed, exitCode: outcome.exitCode };
+    if (!outcome.passed) {
+      result.status = "failed";
+      return result;
+    }
+    for (const [name, entry] of updated) updated.set(name, { ...entry, validation });
+  }
+
+  const lock = composeLock({
+    pkg,
+    previous,
+    updated,
+    buildId: ctx.buildId,
+    time: time.toISOString(),
+    tokens: result.tokens,
+    cost: result.cost,
+    validation,
+  });
+  const committed = await commitBuild({
+    pkgDir: pkg.dir,
+    outDir: pkg.outDir,
+    buildId: ctx.buildId,
+    writes: overlay,
+    lock,
+    previousLockText,
+  });
+  ctx.report({ type: "commit", files: committed.files });
+  result.filesWritten = committed.files;
+  result.lockWritten = committed.lockWritten;
+  result.status = updated.size > 0 || committed.files > 0 ? "built" : "up-to-date";
+  return result;
+}
+
+async function validate(
+  ctx: BuildContext,
+  overlay: ReadonlyMap<string, string | null>,
+): Promise<ValidationResult> {
+  const { pkg } = ctx;
+  const command = pkg.validation.command!;
+  const dir = join(scratchDir(pkg.dir, ctx.buildId), "validate");
+  await createWorkTree(pkg.outDir, dir, overlay);
+  ctx.report({ type: "validation-start", command });
+  const outcome = await runValidation({
+    command,
+    cwd: dir,
+    timeoutMs: pkg.validation.timeoutMs,
+    passEnv: pkg.validation.env,
+    env: ctx.providerEnv.env,
+    signal: ctx.signal,
+  });
+  ctx.report({ type: "validation-done", result: outcome });
+  return outcome;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

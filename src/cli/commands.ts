@@ -1,0 +1,24 @@
+import type { CommandDef } from "./command.js";
+
+/**
+ * Every command, with the summary shown by `specprompt --help`. Modules are loaded only when
+ * their command runs, so `--help` and `--version` stay as fast as starting Node.
+ */
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandDef> }> = {
+  init: {
+    summary: "Create a new package",
+    load: async () => (await import("./commands/init.js")).initCommand,
+  },
+  build: {
+    summary: "Generate the output tree from the package, only where inputs changed",
+    load: async () => (await import("./commands/build.js")).buildCommand,
+  },
+  plan: {
+    summary: "Show which units would regenerate and why, without a model",
+    load: async () => (await import("./commands/plan.js")).planCommand,
+  },
+  prompt: {
+    summary: "Print exactly what a unit sends to the model",
+    load: async () => (await import("./commands/prompt.js")).promptCommand,
+  },
+};

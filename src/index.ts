@@ -1,0 +1,16 @@
+/** SpecPrompt as a library: everything the CLI does, callable from TypeScript. */
+
+export { assemblePrompt, PROMPT_FORMAT_VERSION, WRITE_FILE_TOOL } from "./build/assemble-prompt.js";
+export type { BuildEvent } from "./build/build-events.js";
+export { planPackage, showUnitPrompt } from "./build/inspect-package.js";
+export { type BuildPlan, planBuild, type UnitPlan } from "./build/plan-build.js";
+export { type BuildOptions, type BuildResult, runBuild, type UnitReport } from "./build/run-build.js";
+export { main } from "./cli/main.js";
+export * from "./errors.js";
+export type { Lock, UnitLock } from "./lock/lock-schema.js";
+export { LOCK_FILE, parseLock, readLock, serializeLock } from "./lock/read-lock.js";
+export { loadPackage } from "./package/load-package.js";
+export { type Manifest, manifestSchema } from "./package/manifest-schema.js";
+export type { Layer, LoadedPackage, LoadedUnit } from "./package/types.js";
+export { createProvider } from "./providers/create-provider.js";
+export type * from "./providers/types.js";

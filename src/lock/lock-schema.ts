@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/** Bumped when the lock's shape changes incompatibly. */
+export const LOCKFILE_VERSION = 1;
+
+const hash = z.string().regex(/^[0-9a-f]{64}$/);
+
+const tokens = z.strictObject({
+  input: z.number().int().nonnegative(),
+  output: z.number().int().nonnegative(),
+});
+
+/** The hash of every input of a unit, kept apart so `plan` can say which one changed. */
+export const unitInputsSchema = z.strictObject({
+  format: z.string(),
+  model: z.string(),
+  modelParams: z.record(z.string(), z.unknown()),
+  core: hash.optional(),
+  guide: hash.optional(),
+  criteria: hash.optional(),
+  prompt: hash.optional(),
+  context: z.record(z.string(), hash),
+  tests: z.record(z.string(), hash),
+  needs: z.record(z.string(), hash),
+});
+
+export const validationRecordSchema = z.strictObject({
+  command: z.string(),
+  passed: z.boolean(),
+  exitCode: z.number().int().nullable(),
+});
+
+export const unitLockSchema = z.strictObject({
+  inputHash: hash,
+  inputs: unitInputsSchema,
+  outputs: z.record(z.string(), hash),
+  /** Cache keys of the model requests that produced the outputs, in order. */
+  requests: z.array(hash),
+  tokens,
+  cost: z.number().nonnegative().optional(),
+  iterations: z.number().int().positive(),
+  buildId: z.string(),
+  builtAt: z.string(),
+  validation: validationRecordSchema.optional(),
+});
+
+export const lockSchema = z.strictObject({
+  lockfileVersion: z.literal(LOCKFILE_VERSION),
+  name: z.string(),
+  version: z.string(),
+  params: z.record(z.string(), z.string()),
+  build: z.strictObject({
+    id: z.string(),
+    time: z.string(),
+    tokens,
+    cost: z.number().nonnegative().optional(),
+    validation: validationRecordSchema.optional(),
+  }),
+  units: z.record(z.string(), unitLockSchema),
+});
+
+export type Lock = z.output<typeof lockSchema>;
+export type UnitLock = z.output<typeof unitLockSchema>;
+export type UnitInputs = z.output<typeof unitInputsSchema>;
+export type ValidationRecord = z.output<typeof validationRecordSchema>;
+export type TokenCount = z.output<typeof tokens>;

@@ -1,0 +1,166 @@
+import { basename, dirname, posix, relative, resolve } from "node:path";
+import { SpecPromptError, UsageError } from "../errors.js";
+import type { ModelParams } from "../providers/types.js";
+import { toPosixPath } from "./contained-path.js";
+import { type Manifest, modelIdSchema, type UnitSpec } from "./manifest-schema.js";
+import {
+  displayPath,
+  type LayerSource,
+  readContextLayers,
+  readLayer,
+  readTestLayers,
+} from "./read-layers.js";
+import { findManifest, MANIFEST_FILE, readManifest } from "./read-manifest.js";
+import { IMPLICIT_UNIT, type Layer, type LoadedPackage, type LoadedUnit } from "./types.js";
+import { orderUnits } from "./unit-graph.js";
+import { resolveValidation } from "./validation-settings.js";
+
+export interface LoadPackageOptions {
+  /** Folder that relative paths (and paths in messages) start from. */
+  cwd: string;
+  /** `--set name=value` params; they override the manifest's. */
+  set?: Record<string, string>;
+  /** `--model`; overrides every unit's model. */
+  model?: string;
+  /** Where SPECPROMPT_MODEL is read; defaults to process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Names the model output may never write, besides the layers. */
+const RESERVED_PATHS = ["specprompt.lock", "CHANGELOG.md", ".specprompt"];
+
+/** Reads, checks and renders the package in a folder (or at a manifest path): everything a build needs. */
+export async function loadPackage(
+  dirOrFile: string,
+  options: LoadPackageOptions,
+): Promise<{ pkg: LoadedPackage; warnings: string[] }> {
+  const manifestPath = await findManifest(dirOrFile, options.cwd);
+  const dir = dirname(manifestPath);
+  const manifestDisplay = displayPath(options.cwd, manifestPath);
+  const { manifest, warnings, locate } = await readManifest(manifestPath, manifestDisplay);
+  const params = { ...stringifyParams(manifest.params), ...options.set };
+  const source: LayerSource = { dir, cwd: options.cwd, manifestDisplay, params, locate };
+  const outDir = resolve(dir, manifest.out);
+  const unitSpecs = listUnitSpecs(manifest);
+  const models = resolveModels(manifest, unitSpecs, options, manifestDisplay);
+  // Context globs like **/*.md must not pull in the other layers or the package's own bookkeeping.
+  const notContext = new Set(
+    [
+      basename(manifestPath),
+      ...RESERVED_PATHS,
+      manifest.core,
+      manifest.guide,
+      manifest.validation?.criteria,
+      ...Object.values(unitSpecs).map((u) => u.prompt),
+    ]
+      .filter((path) => path !== undefined)
+      .map((path) => toPosixPath(relative(dir, resolve(dir, path)))),
+  );
+  const readOptional = (kind: Layer["kind"], path: string | undefined, field: string[]) =>
+    path === undefined ? undefined : readLayer(source, kind, path, field);
+  const [core, guide, criteria, context, tests, prompts] = await Promise.all([
+    readOptional("core", manifest.core, ["core"]),
+    readOptional("guide", manifest.guide, ["guide"]),
+    readOptional("criteria", manifest.validation?.criteria, ["validation", "criteria"]),
+    manifest.context ? readContextLayers(source, manifest.context, notContext) : { layers: [], warnings: [] },
+    manifest.validation?.tests
+      ? readTestLayers(source, manifest.validation.tests, outDir)
+      : { layers: [], warnings: [] },
+    Promise.all(
+      Object.entries(unitSpecs).map(([name, unit]) =>
+        readOptional("unit", unit.prompt, ["units", name, "prompt"]),
+      ),
+    ),
+  ]);
+  const promptByUnit = new Map(Object.keys(unitSpecs).map((name, i) => [name, prompts[i]]));
+  const units = orderUnits(unitSpecs).map(
+    (name): LoadedUnit => ({
+      name,
+      prompt: promptByUnit.get(name),
+      owns: toList(unitSpecs[name]!.owns),
+      needs: unitSpecs[name]!.needs ?? [],
+      model: models.get(name)!,
+      modelParams: { ...manifest.modelParams, ...unitSpecs[name]!.modelParams } satisfies ModelParams,
+    }),
+  );
+  const layers = [core, guide, criteria, ...context.layers, ...prompts].filter(
+    (layer) => layer !== undefined,
+  );
+  const testPaths = tests.layers.map((test) => posix.join(toPosixPath(manifest.out), test.path));
+  const protectedPaths = [
+    basename(manifestPath),
+    ...layers.map((layer) => layer.path),
+    ...testPaths,
+    ...RESERVED_PATHS,
+  ];
+  const pkg: LoadedPackage = {
+    dir,
+    manifestPath,
+    manifest,
+    outDir,
+    core,
+    guide,
+    context: context.layers,
+    criteria,
+    tests: tests.layers,
+    params,
+    units,
+    validation: resolveValidation(manifest.validation),
+    protectedPaths: [...new Set(protectedPaths)],
+  };
+  return { pkg, warnings: [...warnings, ...context.warnings, ...tests.warnings] };
+}
+
+type LoadedUnitSpec = Omit<UnitSpec, "prompt"> & { prompt?: string };
+
+/** The manifest's units, or the one implicit unit that owns the whole out tree. */
+function listUnitSpecs(manifest: Manifest): Record<string, LoadedUnitSpec> {
+  if (manifest.kind === "code" && manifest.units) return manifest.units;
+  return { [IMPLICIT_UNIT]: { owns: ["**"] } };
+}
+
+/** --model > the unit's model > SPECPROMPT_MODEL > the manifest's model. */
+function resolveModels(
+  manifest: Manifest,
+  units: Record<string, LoadedUnitSpec>,
+  options: LoadPackageOptions,
+  manifestDisplay: string,
+): Map<string, string> {
+  if (options.model !== undefined && !modelIdSchema.safeParse(options.model).success) {
+    throw new UsageError(
+      `--model expects provider:model, got '${options.model}'`,
+      "e.g. --model openai:gpt-4o-mini",
+    );
+  }
+  const fromEnv = (options.env ?? process.env).SPECPROMPT_MODEL || undefined;
+  if (fromEnv !== undefined && !modelIdSchema.safeParse(fromEnv).success) {
+    throw new SpecPromptError(
+      "E_PROVIDER_CONFIG",
+      `SPECPROMPT_MODEL expects provider:model, got '${fromEnv}'`,
+      {
+        hint: "e.g. SPECPROMPT_MODEL=openai:gpt-4o-mini",
+      },
+    );
+  }
+  const models = new Map<string, string>();
+  for (const [name, unit] of Object.entries(units)) {
+    const model = options.model ?? unit.model ?? fromEnv ?? manifest.model;
+    if (model === undefined) {
+      const which = name === IMPLICIT_UNIT && !manifest.units ? "the package" : `unit '${name}'`;
+      throw new SpecPromptError("E_MANIFEST", `no model for ${which}`, {
+        location: { file: manifestDisplay },
+        hint: `set model: in ${MANIFEST_FILE}, SPECPROMPT_MODEL, or pass --model`,
+      });
+    }
+    models.set(name, model);
+  }
+  return models;
+}
+
+function stringifyParams(params: Manifest["params"]): Record<string, string> {
+  return Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, String(value)]));
+}
+
+function toList(value: string | string[]): string[] {
+  return typeof value === "string" ? [value] : value;
+}

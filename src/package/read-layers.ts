@@ -1,0 +1,112 @@
+import { readFile as readFileWithCallback } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { promisify } from "node:util";
+import { glob } from "tinyglobby";
+import { SpecPromptError } from "../errors.js";
+import { sha256 } from "../util/hash.js";
+import { toPosixPath } from "./contained-path.js";
+import { formatIssuePath, type IssuePath } from "./describe-schema-issues.js";
+import type { ParsedManifest } from "./parse-manifest.js";
+import { renderParams } from "./render-params.js";
+import type { Layer, LayerKind } from "./types.js";
+
+/** What reading a layer needs to know: where the package is, its params, and how to point at the manifest. */
+export interface LayerSource {
+  /** Absolute package folder. */
+  dir: string;
+  /** Folder that paths in messages are relative to. */
+  cwd: string;
+  manifestDisplay: string;
+  params: Record<string, string>;
+  locate: ParsedManifest["locate"];
+}
+
+// fs.promises.readFile goes through a FileHandle and costs 2-3x more per small file; layers are small.
+const readFile = promisify(readFileWithCallback);
+
+const ignoredFolders = ["**/node_modules/**", "**/.git/**", "**/.specprompt/**"];
+
+/** Reads one Markdown layer named at `field` of the manifest and renders its params; E_LAYER when it is missing. */
+export async function readLayer(
+  source: LayerSource,
+  kind: LayerKind,
+  path: string,
+  field: IssuePath,
+): Promise<Layer> {
+  const absolute = resolve(source.dir, path);
+  const text = await readFile(absolute, "utf8").catch((error: NodeJS.ErrnoException) => {
+    const problem =
+      error.code === "ENOENT" ? "does not exist" : error.code === "EISDIR" ? "is a folder" : "cannot be read";
+    throw new SpecPromptError("E_LAYER", `${formatIssuePath(field)}: ${path} ${problem}`, {
+      cause: error,
+      location: { file: source.manifestDisplay, ...source.locate(field) },
+      hint: `create ${displayPath(source.cwd, absolute)} or change ${formatIssuePath(field)} in the manifest`,
+    });
+  });
+  const content = renderParams(normalizeText(text), source.params, displayPath(source.cwd, absolute));
+  return { kind, path: toPosixPath(relative(source.dir, absolute)), content, hash: sha256(content) };
+}
+
+/** Context documents: globs expanded in the package folder, sorted, rendered; `exclude` drops other layers' files. */
+export async function readContextLayers(
+  source: LayerSource,
+  patterns: string | string[],
+  exclude: ReadonlySet<string>,
+): Promise<{ layers: Layer[]; warnings: string[] }> {
+  const { files, warnings } = await expandGlobs(source, patterns, source.dir, ["context"]);
+  const layers = await Promise.all(
+    files.filter((file) => !exclude.has(file)).map((file) => readLayer(source, "context", file, ["context"])),
+  );
+  return { layers, warnings };
+}
+
+/** Validation tests: globs expanded in `outDir`, read as they are (they are code, so never rendered). */
+export async function readTestLayers(
+  source: LayerSource,
+  patterns: string | string[],
+  outDir: string,
+): Promise<{ layers: Layer[]; warnings: string[] }> {
+  const { files, warnings } = await expandGlobs(source, patterns, outDir, ["validation", "tests"]);
+  const layers = await Promise.all(
+    files.map(async (file): Promise<Layer> => {
+      const content = await readFile(resolve(outDir, file), "utf8");
+      return { kind: "test", path: file, content, hash: sha256(content) };
+    }),
+  );
+  return { layers, warnings };
+}
+
+/** `path` relative to `cwd` for messages, or absolute when there is no relative form. */
+export function displayPath(cwd: string, path: string): string {
+  const shown = relative(cwd, path);
+  if (shown === "") return ".";
+  return isAbsolute(shown) ? path : shown;
+}
+
+async function expandGlobs(
+  source: LayerSource,
+  patterns: string | string[],
+  cwd: string,
+  field: IssuePath,
+): Promise<{ files: string[]; warnings: string[] }> {
+  const list = typeof patterns === "string" ? [patterns] : patterns;
+  const ignore = [...ignoredFolders, ...list.filter((p) => p.startsWith("!")).map((p) => p.slice(1))];
+  const positives = list.flatMap((pattern, i) => (pattern.startsWith("!") ? [] : [{ pattern, i }]));
+  const matches = await Promise.all(
+    positives.map(({ pattern }) => glob(pattern, { cwd, ignore, onlyFiles: true })),
+  );
+  const warnings: string[] = [];
+  positives.forEach(({ pattern, i }, n) => {
+    if (matches[n]!.length > 0) return;
+    const at = source.locate(typeof patterns === "string" ? field : [...field, i]);
+    const where = at ? `${source.manifestDisplay}:${at.line}:${at.column}` : source.manifestDisplay;
+    warnings.push(`${where}: ${formatIssuePath(field)}: '${pattern}' matches no files`);
+  });
+  return { files: [...new Set(matches.flat())].sort(), warnings };
+}
+
+/** A BOM or Windows line endings must not change what the model sees or the hash. */
+function normalizeText(text: string): string {
+  const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return unmarked.includes("\r\n") ? unmarked.replaceAll("\r\n", "\n") : unmarked;
+}

@@ -50,6 +50,7 @@ export async function generateWithAgent(options: AgentGenerationOptions): Promis
     files: new Map(),
     requests: [key],
     usage: { input: 0, output: 0 },
+    spent: { input: 0, output: 0 },
     refused: [],
     cached: 0,
   };

@@ -19,7 +19,10 @@ export interface UnitGeneration {
   files: Map<string, string>;
   /** Cache keys of every request, in order. */
   requests: string[];
+  /** Tokens of every response that made these files, cached or not (what the lock records). */
   usage: { input: number; output: number };
+  /** Tokens this run actually spent: responses that did not come from the cache. */
+  spent: { input: number; output: number };
   /** Writes that were refused, with the reason. */
   refused: string[];
   /** How many of the requests were answered from the cache. */
@@ -67,6 +70,7 @@ export async function generateWithChat(options: ChatGenerationOptions): Promise<
     files: new Map(),
     requests: [],
     usage: { input: 0, output: 0 },
+    spent: { input: 0, output: 0 },
     refused: [],
     cached: 0,
   };
@@ -84,6 +88,10 @@ export async function generateWithChat(options: ChatGenerationOptions): Promise<
     result.usage.input += response.usage.inputTokens;
     result.usage.output += response.usage.outputTokens;
     if (cached) result.cached++;
+    else {
+      result.spent.input += response.usage.inputTokens;
+      result.spent.output += response.usage.outputTokens;
+    }
     options.onRequest?.({
       cached,
       usage: { input: response.usage.inputTokens, output: response.usage.outputTokens },

@@ -210,11 +210,10 @@ async function generateAndCommit(
         if (!generation.files.has(path)) overlay.set(path, null);
       }
       finalFiles.set(name, { hashes, contents: generation.files });
-      const cost = costOf(
-        unit.model,
-        { inputTokens: generation.usage.input, outputTokens: generation.usage.output },
-        pkg.manifest.pricing,
-      );
+      const price = (tokens: { input: number; output: number }) =>
+        costOf(unit.model, { inputTokens: tokens.input, outputTokens: tokens.output }, pkg.manifest.pricing);
+      const cost = price(generation.usage);
+      const spentCost = generation.cached === generation.requests.length ? undefined : price(generation.spent);
       const restoredExactly =
         action === "restore" && hashOutputs(hashes) === hashOutputs(entry?.outputs ?? {});
       if (!restoredExactly) {
@@ -230,17 +229,17 @@ async function generateAndCommit(
           builtAt: time.toISOString(),
         });
       }
-      result.tokens.input += generation.usage.input;
-      result.tokens.output += generation.usage.output;
-      if (cost !== undefined) result.cost = round((result.cost ?? 0) + cost);
+      result.tokens.input += generation.spent.input;
+      result.tokens.output += generation.spent.output;
+      if (spentCost !== undefined) result.cost = round((result.cost ?? 0) + spentCost);
       result.units.push({
         unit: name,
         action,
         reasons: unitPlan.reasons,
         model: unit.model,
         files: [...generation.files.keys()].sort(),
-        tokens: generation.usage,
-        cost,
+        tokens: generation.spent,
+        cost: spentCost,
         requests: generation.requests.length,
         cachedRequests: generation.cached,
         refused: generation.refused,

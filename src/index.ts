@@ -8,7 +8,8 @@ export { type BuildOptions, type BuildResult, runBuild, type UnitReport } from "
 export { main } from "./cli/main.js";
 export * from "./errors.js";
 export type { Lock, UnitLock } from "./lock/lock-schema.js";
-export { LOCK_FILE, parseLock, readLock, serializeLock } from "./lock/read-lock.js";
+export { parseLock } from "./lock/parse-lock.js";
+export { LOCK_FILE, readLock, readLockFile, serializeLock } from "./lock/read-lock.js";
 export { loadPackage } from "./package/load-package.js";
 export { type Manifest, manifestSchema } from "./package/manifest-schema.js";
 export type { Layer, LoadedPackage, LoadedUnit } from "./package/types.js";

@@ -1,5 +1,5 @@
+import { LOCKFILE_VERSION } from "../lock/lock-file.js";
 import type { Lock, TokenCount, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
-import { LOCKFILE_VERSION } from "../lock/lock-schema.js";
 import type { LoadedPackage } from "../package/types.js";
 
 /** The lock after a build: pure, from the previous lock and the units this build (re)made. */
@@ -16,10 +16,12 @@ export function composeLock(options: {
   const { pkg, previous, updated } = options;
   const units: Record<string, UnitLock> = {};
   for (const unit of pkg.units) {
-    const entry = updated.get(unit.name) ?? previous?.units[unit.name];
+    const entry = updated.get(unit.name) ?? lockedUnit(previous, unit.name);
     if (entry) units[unit.name] = entry;
   }
-  const changed = updated.size > 0 || !previous;
+  // Dropping a unit deletes its files: that is a new build even when nothing regenerated.
+  const dropped = Object.keys(previous?.units ?? {}).some((name) => !Object.hasOwn(units, name));
+  const changed = updated.size > 0 || dropped || !previous;
   return {
     lockfileVersion: LOCKFILE_VERSION,
     name: pkg.manifest.name,
@@ -31,7 +33,8 @@ export function composeLock(options: {
           time: options.time,
           tokens: options.tokens,
           cost: options.cost,
-          validation: options.validation ?? previous?.build.validation,
+          // Never an older build's result: these outputs are only as validated as this build made them.
+          validation: options.validation,
         }
       : previous.build,
     units,

@@ -27,7 +27,7 @@ export async function planPackage(
   const missing: Record<string, string[]> = {};
   for (const unit of pkg.units) {
     const absent = Object.keys(lock?.units[unit.name]?.outputs ?? {}).filter(
-      (path) => !existsSync(join(pkg.outDir, path)),
+      (path) => !existsSync(`${pkg.outDir}/${path}`),
     );
     if (absent.length > 0) missing[unit.name] = absent;
   }

@@ -27,10 +27,15 @@ const MATCH_OPTIONS = { dot: true } as const;
 export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   const owned = picomatch(options.owns, MATCH_OPTIONS);
   const isTest = options.tests.length > 0 ? picomatch(options.tests, MATCH_OPTIONS) : () => false;
+  // Compared without case: on macOS and Windows `Core.md` is the same file as `core.md`.
   const protectedInOut = options.protectedPaths
     .map((path) => relative(options.outDir, join(options.packageDir, path)).split("\\").join("/"))
-    .filter((path) => path !== "" && !path.startsWith(".."));
-  const isProtected = (path: string) => protectedInOut.some((p) => path === p || path.startsWith(`${p}/`));
+    .filter((path) => path !== "" && !path.startsWith(".."))
+    .map((path) => path.toLowerCase());
+  const isProtected = (path: string) => {
+    const lower = path.toLowerCase();
+    return protectedInOut.some((p) => lower === p || lower.startsWith(`${p}/`));
+  };
 
   return {
     check(path) {
@@ -63,13 +68,14 @@ function checkShape(path: unknown): string | undefined {
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path) || path.startsWith("~")) {
     return `${path} is absolute; give a path relative to the output root`;
   }
-  const parts = path.split("/");
-  if (parts.includes("..")) return `${path} climbs out with '..'; give a path inside the output root`;
+  if (path.split("/").includes(".."))
+    return `${path} climbs out with '..'; give a path inside the output root`;
   const clean = normalize(path);
   if (clean === "") return `${path} names the output root itself, not a file`;
-  const first = clean.split("/")[0];
-  if (first === ".git" || first === ".specprompt")
-    return `${clean} is inside ${first}/, which is never generated`;
+  const parts = clean.toLowerCase().split("/");
+  // A nested .git (a submodule) is as dangerous as the top one: its hooks run on the next git command.
+  if (parts.includes(".git")) return `${clean} is inside .git/, which is never generated`;
+  if (parts[0] === ".specprompt") return `${clean} is inside .specprompt/, which is never generated`;
   return undefined;
 }
 

@@ -21,7 +21,8 @@ export function parseFencedFiles(text: string): FencedFile[] {
     const end = lines.findIndex((line, j) => j > i && isClosingFence(line, fence));
     if (end === -1) break;
     const path = pathFromInfo(open[3] ?? "") ?? pathFromHeading(lines, i);
-    if (path) files.push({ path, content: `${lines.slice(i + 1, end).join("\n")}\n` });
+    const body = lines.slice(i + 1, end);
+    if (path) files.push({ path, content: body.length > 0 ? `${body.join("\n")}\n` : "" });
     i = end;
   }
   return files;
@@ -34,22 +35,31 @@ function isClosingFence(line: string, fence: string): boolean {
 
 function pathFromInfo(info: string): string | undefined {
   for (const token of info.trim().split(/\s+/)) {
-    const value = token.replace(/^(path|file|filename)=/, "").replace(/^["']|["']$/g, "");
-    if (PATH_LIKE.test(value)) return value;
+    const named = /^(?:path|file|filename)=(.+)$/.exec(token);
+    // Named explicitly (path=Makefile), any name goes; a bare word must look like a path, not a language.
+    const value = unquote(named?.[1] ?? token);
+    if (named ? value !== "" : PATH_LIKE.test(value)) return value;
   }
   return undefined;
 }
 
+/** The path on the last non-blank line of the two before the fence: `a.ts`, **a.ts**, ### File: a.ts */
 function pathFromHeading(lines: string[], fenceLine: number): string | undefined {
   for (let j = fenceLine - 1; j >= 0 && j >= fenceLine - 2; j--) {
     const line = (lines[j] ?? "").trim();
     if (line === "") continue;
     const value = line
       .replace(/^#+\s*/, "")
-      .replace(/^(file|path)\s*:\s*/i, "")
-      .replace(/[*`_:]/g, "")
-      .trim();
+      .replace(/^(?:file|path)\s*:\s*/i, "")
+      .replace(/:$/, "")
+      // Only the bold or code marks around it: `__init__.py` and `my_module.py` keep their '_'.
+      .replace(/^[*`]+|[*`]+$/g, "")
+      .replace(/:$/, "");
     return PATH_LIKE.test(value) ? value : undefined;
   }
   return undefined;
+}
+
+function unquote(value: string): string {
+  return value.replace(/^["']|["']$/g, "");
 }

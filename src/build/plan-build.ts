@@ -1,4 +1,5 @@
 import type { Lock } from "../lock/lock-schema.js";
+import { lockedUnit } from "../lock/locked-unit.js";
 import type { LoadedPackage } from "../package/types.js";
 import { computeUnitInputs, describeInputChanges, hashOutputs } from "./unit-inputs.js";
 
@@ -31,19 +32,23 @@ export function planBuild(
 ): BuildPlan {
   const plans = new Map<string, UnitPlan>();
   for (const unit of pkg.units) {
-    const previous = lock?.units[unit.name];
+    const previous = lockedUnit(lock, unit.name);
     const needsState: Record<string, string> = {};
     const pendingNeeds: string[] = [];
     for (const name of unit.needs) {
       const needed = plans.get(name);
-      const recorded = lock?.units[name]?.outputs;
+      const recorded = lockedUnit(lock, name)?.outputs;
       if (needed?.action === "generate" || recorded === undefined) pendingNeeds.push(name);
       needsState[name] = hashOutputs(recorded ?? {});
     }
     const { inputs, inputHash } = computeUnitInputs(pkg, unit, needsState);
     const reasons: string[] = [];
     if (!previous) reasons.push("never built");
-    else if (previous.inputHash !== inputHash) reasons.push(...describeInputChanges(previous.inputs, inputs));
+    else if (previous.inputHash !== inputHash) {
+      const changes = describeInputChanges(previous.inputs, inputs);
+      // A lock edited by hand (a merge) can carry a hash its recorded inputs do not give.
+      reasons.push(...(changes.length > 0 ? changes : ["recorded input hash does not match its inputs"]));
+    }
     for (const name of pendingNeeds) {
       if (previous) reasons.push(`needs ${name}, which regenerates`);
     }

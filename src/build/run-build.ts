@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createFileCache, type ResponseCache } from "../cache/response-cache.js";
-import type { UnitLock, ValidationRecord } from "../lock/lock-schema.js";
-import { LOCK_FILE, parseLock } from "../lock/read-lock.js";
+import type { Lock, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
+import { readLockFile } from "../lock/read-lock.js";
 import { loadPackage } from "../package/load-package.js";
 import { costOf } from "../providers/pricing.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
@@ -82,14 +82,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     env: options.env,
   });
   await recoverTransactions(stagingDir(pkg.dir));
-  const lockPath = join(pkg.dir, LOCK_FILE);
-  const previousLockText = existsSync(lockPath) ? await readFile(lockPath, "utf8") : undefined;
-  const previous = previousLockText === undefined ? undefined : parseLock(previousLockText, lockPath);
+  const lockFile = await readLockFile(pkg.dir);
+  const previous = lockFile?.lock;
+  const previousLockText = lockFile?.text;
 
   const missing: Record<string, string[]> = {};
   for (const unit of pkg.units) {
     const outputs = previous?.units[unit.name]?.outputs ?? {};
-    const absent = Object.keys(outputs).filter((path) => !existsSync(join(pkg.outDir, path)));
+    const absent = Object.keys(outputs).filter((path) => !existsSync(`${pkg.outDir}/${path}`));
     if (absent.length > 0) missing[unit.name] = absent;
   }
   const plan = planBuild(pkg, previous, missing);
@@ -163,7 +163,7 @@ async function generateAndCommit(
   ctx: BuildContext,
   options: BuildOptions,
   result: BuildResult,
-  previous: ReturnType<typeof parseLock> | undefined,
+  previous: Lock | undefined,
   previousLockText: string | undefined,
   planByUnit: Map<string, BuildPlan["units"][number]>,
   time: Date,
@@ -191,7 +191,7 @@ async function generateAndCommit(
       for (const need of unit.needs) needsState[need] = hashOutputs(finalFiles.get(need)?.hashes ?? {});
       const { inputs, inputHash } = computeUnitInputs(pkg, unit, needsState);
       const missingFiles = Object.keys(entry?.outputs ?? {}).some(
-        (path) => !existsSync(join(pkg.outDir, path)),
+        (path) => !existsSync(`${pkg.outDir}/${path}`),
       );
       if (entry && entry.inputHash === inputHash && !missingFiles) {
         finalFiles.set(name, { hashes: entry.outputs });
@@ -213,7 +213,8 @@ async function generateAndCommit(
       const price = (tokens: { input: number; output: number }) =>
         costOf(unit.model, { inputTokens: tokens.input, outputTokens: tokens.output }, pkg.manifest.pricing);
       const cost = price(generation.usage);
-      const spentCost = generation.cached === generation.requests.length ? undefined : price(generation.spent);
+      const spentCost =
+        generation.cached === generation.requests.length ? undefined : price(generation.spent);
       const restoredExactly =
         action === "restore" && hashOutputs(hashes) === hashOutputs(entry?.outputs ?? {});
       if (!restoredExactly) {

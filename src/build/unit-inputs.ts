@@ -19,29 +19,52 @@ export function computeUnitInputs(
   needsState: Record<string, string>,
 ): { inputs: UnitInputs; inputHash: string } {
   const needs: Record<string, string> = {};
-  for (const name of unit.needs) {
+  for (const name of [...unit.needs].sort()) {
     const state = needsState[name];
     if (state === undefined) throw new Error(`internal: no state for needed unit ${name}`);
     needs[name] = state;
   }
+  const shared = sharedInputs(pkg);
+  const modelParams: Record<string, unknown> = {};
+  for (const key of Object.keys(unit.modelParams).sort()) {
+    modelParams[key] = unit.modelParams[key as keyof typeof unit.modelParams];
+  }
+  // Keys in sorted order, so plain JSON.stringify gives the canonical text (this runs per unit
+  // on every command; stableStringify's copying showed up in profiles of 1,000-unit packages).
   const inputs: UnitInputs = {
-    format: PROMPT_FORMAT_VERSION,
-    model: unit.model,
-    modelParams: { ...unit.modelParams },
+    context: shared.context,
     core: pkg.core?.hash,
-    guide: pkg.guide?.hash,
     criteria: pkg.criteria?.hash,
-    prompt: unit.prompt?.hash,
-    context: hashesByPath(pkg.context),
-    tests: hashesByPath(pkg.tests),
+    format: PROMPT_FORMAT_VERSION,
+    guide: pkg.guide?.hash,
+    model: unit.model,
+    modelParams,
     needs,
+    prompt: unit.prompt?.hash,
+    tests: shared.tests,
   };
-  return { inputs, inputHash: sha256(stableStringify(inputs)) };
+  return { inputs, inputHash: sha256(JSON.stringify(inputs)) };
+}
+
+const sharedCache = new WeakMap<
+  LoadedPackage,
+  { context: Record<string, string>; tests: Record<string, string> }
+>();
+
+function sharedInputs(pkg: LoadedPackage) {
+  let shared = sharedCache.get(pkg);
+  if (!shared) {
+    shared = { context: hashesByPath(pkg.context), tests: hashesByPath(pkg.tests) };
+    sharedCache.set(pkg, shared);
+  }
+  return shared;
 }
 
 function hashesByPath(layers: Layer[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const layer of layers) out[layer.path] = layer.hash;
+  for (const layer of [...layers].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    out[layer.path] = layer.hash;
+  }
   return out;
 }
 

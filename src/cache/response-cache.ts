@@ -30,19 +30,28 @@ export function createFileCache(dir: string): ResponseCache {
   const pathOf = (key: string) => join(dir, key.slice(0, 2), `${key}.json`);
   return {
     async get<Req, Res>(key: string) {
+      let entry: unknown;
       try {
-        return JSON.parse(await readFile(pathOf(key), "utf8")) as CacheEntry<Req, Res>;
+        entry = JSON.parse(await readFile(pathOf(key), "utf8"));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         // A corrupt entry is treated as a miss; the next write replaces it.
         if (error instanceof SyntaxError) return undefined;
         throw error;
       }
+      return isEntryFor(entry, key) ? (entry as CacheEntry<Req, Res>) : undefined;
     },
     async put(entry) {
       await writeFileAtomic(pathOf(entry.key), `${stableStringify(entry, 1)}\n`);
     },
   };
+}
+
+/** Valid JSON can still be a broken entry (`null`, a truncated edit, another key's file). */
+function isEntryFor(value: unknown, key: string): boolean {
+  return (
+    typeof value === "object" && value !== null && (value as CacheEntry).key === key && "response" in value
+  );
 }
 
 /** An in-memory cache, for tests and for `--no-cache` runs that still dedupe within a build. */

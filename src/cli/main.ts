@@ -1,7 +1,7 @@
 import { EXIT_BAD_INPUT, formatError, isSpecPromptError } from "../errors.js";
+import { VERSION } from "../version.js";
 import { type CliIO, closest, parseCommandArgs, renderCommandHelp, writeJson } from "./command.js";
 import { COMMANDS } from "./commands.js";
-import { VERSION } from "./version.js";
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Never exits itself. */
 export async function main(argv: string[], io: CliIO): Promise<number> {

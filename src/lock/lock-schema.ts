@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-/** Bumped when the lock's shape changes incompatibly. */
-export const LOCKFILE_VERSION = 1;
+import { LOCKFILE_VERSION } from "./lock-file.js";
+
+export { LOCKFILE_VERSION } from "./lock-file.js";
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/);
 

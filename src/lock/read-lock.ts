@@ -1,50 +1,51 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SpecPromptError } from "../errors.js";
+import { LOCAL_STATE_DIR } from "../package/manifest-cache.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
-import { type Lock, lockSchema } from "./lock-schema.js";
+import { VERSION } from "../version.js";
+import { LOCK_FILE } from "./lock-file.js";
+import type { Lock } from "./lock-schema.js";
 
-/** File name of the lock, beside the manifest. */
-export const LOCK_FILE = "specprompt.lock";
+export { LOCK_FILE } from "./lock-file.js";
 
-/** The lock of the package in `dir`, or undefined when it was never built. */
-export async function readLock(dir: string): Promise<Lock | undefined> {
+/** The lock of the package in `dir` and its exact text, or undefined when it was never built. */
+export async function readLockFile(dir: string): Promise<{ lock: Lock; text: string } | undefined> {
   const path = join(dir, LOCK_FILE);
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  return parseLock(text, path);
+  // The schema check is skipped for a lock file this version already checked, recognised like
+  // git's index recognises files: by size, mtime and inode.
+  const markerPath = join(dir, LOCAL_STATE_DIR, "lock-checked");
+  const info = statSync(path);
+  const key = `${VERSION} ${info.size} ${info.mtimeMs} ${info.ino}`;
+  let checked: string | undefined;
+  try {
+    checked = readFileSync(markerPath, "utf8");
+  } catch {
+    checked = undefined;
+  }
+  if (checked === key) {
+    try {
+      return { lock: JSON.parse(text) as Lock, text };
+    } catch {
+      // fall through to the full parse and its error message
+    }
+  }
+  const { parseLock } = await import("./parse-lock.js");
+  const lock = parseLock(text, path);
+  await writeFileAtomic(markerPath, key).catch(() => {});
+  return { lock, text };
 }
 
-/** Parse and check lock text; a broken lock is bad input with a way out. */
-export function parseLock(text: string, path: string): Lock {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new SpecPromptError("E_LOCK", `${LOCK_FILE} is not valid JSON (${(error as Error).message})`, {
-      location: { file: path },
-      hint: "restore it from version control (git checkout -- specprompt.lock), or delete it to rebuild every unit",
-    });
-  }
-  const result = lockSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join(".") || "(root)";
-    throw new SpecPromptError(
-      "E_LOCK",
-      `${LOCK_FILE} does not match the lock format at ${where}: ${issue?.message}`,
-      {
-        location: { file: path },
-        hint: "it may come from a newer specprompt; restore it from version control or delete it to rebuild",
-      },
-    );
-  }
-  return result.data;
+/** The lock of the package in `dir`, or undefined when it was never built. */
+export async function readLock(dir: string): Promise<Lock | undefined> {
+  return (await readLockFile(dir))?.lock;
 }
 
 /** The lock as committed: sorted keys, two-space indent, trailing newline. */

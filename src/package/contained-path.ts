@@ -23,3 +23,9 @@ export function normalizeRelativePath(path: string): string {
 export function toPosixPath(path: string): string {
   return path.replaceAll("\\", "/");
 }
+
+/** `posix.normalize` for a relative path, skipping the work when it is already in normal form. */
+export function normalizeLayerPath(path: string): string {
+  const posixPath = toPosixPath(path);
+  return /(^|\/)\.{1,2}(\/|$)|\/\//.test(posixPath) ? posix.normalize(posixPath) : posixPath;
+}

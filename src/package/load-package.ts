@@ -1,8 +1,11 @@
 import { basename, dirname, posix, relative, resolve } from "node:path";
 import { SpecPromptError, UsageError } from "../errors.js";
 import type { ModelParams } from "../providers/types.js";
-import { toPosixPath } from "./contained-path.js";
-import { type Manifest, modelIdSchema, type UnitSpec } from "./manifest-schema.js";
+import { normalizeLayerPath, toPosixPath } from "./contained-path.js";
+import { findManifest, MANIFEST_FILE } from "./find-manifest.js";
+import { readManifestCached, readManifestChecked } from "./manifest-cache.js";
+import type { Manifest, UnitSpec } from "./manifest-schema.js";
+import { isModelId } from "./model-id.js";
 import {
   displayPath,
   type LayerSource,
@@ -10,7 +13,7 @@ import {
   readLayer,
   readTestLayers,
 } from "./read-layers.js";
-import { findManifest, MANIFEST_FILE, readManifest } from "./read-manifest.js";
+import type { ReadManifestResult } from "./read-manifest.js";
 import { IMPLICIT_UNIT, type Layer, type LoadedPackage, type LoadedUnit } from "./types.js";
 import { orderUnits } from "./unit-graph.js";
 import { resolveValidation } from "./validation-settings.js";
@@ -35,9 +38,28 @@ export async function loadPackage(
   options: LoadPackageOptions,
 ): Promise<{ pkg: LoadedPackage; warnings: string[] }> {
   const manifestPath = await findManifest(dirOrFile, options.cwd);
+  const manifestDisplay = displayPath(options.cwd, manifestPath);
+  try {
+    return await loadFrom(
+      manifestPath,
+      options,
+      await readManifestCached(manifestPath, dirname(manifestPath), manifestDisplay),
+    );
+  } catch (error) {
+    // A cached manifest has no positions: redo the load the slow way so the error names file:line.
+    if (!(error instanceof SpecPromptError) || error.location?.line !== undefined) throw error;
+    return loadFrom(manifestPath, options, await readManifestChecked(manifestPath, manifestDisplay));
+  }
+}
+
+async function loadFrom(
+  manifestPath: string,
+  options: LoadPackageOptions,
+  read: ReadManifestResult,
+): Promise<{ pkg: LoadedPackage; warnings: string[] }> {
   const dir = dirname(manifestPath);
   const manifestDisplay = displayPath(options.cwd, manifestPath);
-  const { manifest, warnings, locate } = await readManifest(manifestPath, manifestDisplay);
+  const { manifest, warnings, locate } = read;
   const params = { ...stringifyParams(manifest.params), ...options.set };
   const source: LayerSource = { dir, cwd: options.cwd, manifestDisplay, params, locate };
   const outDir = resolve(dir, manifest.out);
@@ -54,7 +76,7 @@ export async function loadPackage(
       ...Object.values(unitSpecs).map((u) => u.prompt),
     ]
       .filter((path) => path !== undefined)
-      .map((path) => toPosixPath(relative(dir, resolve(dir, path)))),
+      .map((path) => normalizeLayerPath(path)),
   );
   const readOptional = (kind: Layer["kind"], path: string | undefined, field: string[]) =>
     path === undefined ? undefined : readLayer(source, kind, path, field);
@@ -126,14 +148,14 @@ function resolveModels(
   options: LoadPackageOptions,
   manifestDisplay: string,
 ): Map<string, string> {
-  if (options.model !== undefined && !modelIdSchema.safeParse(options.model).success) {
+  if (options.model !== undefined && !isModelId(options.model)) {
     throw new UsageError(
       `--model expects provider:model, got '${options.model}'`,
       "e.g. --model openai:gpt-4o-mini",
     );
   }
   const fromEnv = (options.env ?? process.env).SPECPROMPT_MODEL || undefined;
-  if (fromEnv !== undefined && !modelIdSchema.safeParse(fromEnv).success) {
+  if (fromEnv !== undefined && !isModelId(fromEnv)) {
     throw new SpecPromptError(
       "E_PROVIDER_CONFIG",
       `SPECPROMPT_MODEL expects provider:model, got '${fromEnv}'`,

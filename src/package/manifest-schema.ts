@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isContainedPath } from "./contained-path.js";
+import { MODEL_ID_PATTERN } from "./model-id.js";
 import { paramNamePattern } from "./render-params.js";
 
 /** `name`, `@scope/name`: lowercase letters, digits and '-'. */
@@ -21,10 +22,7 @@ const semver = z
 /** `provider:model`; also checks `--model` and SPECPROMPT_MODEL. */
 export const modelIdSchema = z
   .string()
-  .regex(
-    /^(openai|anthropic|ollama|cmd):.+$/s,
-    "use provider:model, e.g. openai:gpt-4o-mini or cmd:<command>",
-  );
+  .regex(MODEL_ID_PATTERN, "use provider:model, e.g. openai:gpt-4o-mini or cmd:<command>");
 
 const relativePath = z
   .string()

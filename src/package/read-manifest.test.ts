@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatError, SpecPromptError } from "../errors.js";
-import { findManifest, ManifestError, readManifest } from "./read-manifest.js";
+import { findManifest } from "./find-manifest.js";
+import { ManifestError, readManifest } from "./read-manifest.js";
 
 let root: string;
 beforeEach(async () => {

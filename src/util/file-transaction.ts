@@ -24,16 +24,63 @@ interface Journal {
 
 const JOURNAL = "journal.json";
 
+/** Test seam: called after each step that touches the disk once the journal exists. */
+export interface TransactionHooks {
+  /** Step 0 is the prepared journal, then one step per rename, then the committed journal. */
+  afterStep?(step: number): void | Promise<void>;
+}
+
 /**
  * Apply several file changes as one unit. Everything is staged in `txnDir` (which must be on the
  * same filesystem as the targets) and a journal is written before the first target is touched, so
- * that `recoverTransactions` can put every target back if the process dies half-way.
+ * that `recoverTransactions` can put every target back if the process dies half-way. A failure
+ * within this process is rolled back before it is rethrown.
  */
-export async function applyFileTransaction(txnDir: string, changes: FileChange[]): Promise<void> {
+export async function applyFileTransaction(
+  txnDir: string,
+  changes: FileChange[],
+  hooks: TransactionHooks = {},
+): Promise<void> {
+  let journal: Journal;
+  try {
+    journal = await prepare(txnDir, changes);
+  } catch (error) {
+    await rm(txnDir, { recursive: true, force: true });
+    throw error;
+  }
+  let step = 0;
+  const done = async () => hooks.afterStep?.(step++);
+  try {
+    await done();
+    for (const entry of journal.entries) {
+      if (entry.existed) {
+        await rename(entry.target, entry.backup);
+        await done();
+      }
+      if (entry.staged) {
+        await mkdir(dirname(entry.target), { recursive: true });
+        await rename(entry.staged, entry.target);
+        await done();
+      }
+    }
+    await writeJournal(txnDir, { state: "committed", entries: journal.entries });
+  } catch (error) {
+    // If the rollback fails too, the journal stays for recoverTransactions to finish the job.
+    await rollBack(journal).then(
+      () => rm(txnDir, { recursive: true, force: true }),
+      () => {},
+    );
+    throw error;
+  }
+  await done();
+  await rm(txnDir, { recursive: true, force: true });
+}
+
+/** Stage every new content and write the prepared journal; no target is touched yet. */
+async function prepare(txnDir: string, changes: FileChange[]): Promise<Journal> {
   await mkdir(join(txnDir, "new"), { recursive: true });
   await mkdir(join(txnDir, "backup"), { recursive: true });
-  const entries: JournalEntry[] = [];
-  await Promise.all(
+  const entries = await Promise.all(
     changes.map(async (change, index) => {
       const entry: JournalEntry = {
         target: change.path,
@@ -44,19 +91,12 @@ export async function applyFileTransaction(txnDir: string, changes: FileChange[]
         entry.staged = join(txnDir, "new", String(index));
         await writeFile(entry.staged, change.content);
       }
-      entries[index] = entry;
+      return entry;
     }),
   );
-  await writeJournal(txnDir, { state: "prepared", entries });
-  for (const entry of entries) {
-    if (entry.existed) await rename(entry.target, entry.backup);
-    if (entry.staged) {
-      await mkdir(dirname(entry.target), { recursive: true });
-      await rename(entry.staged, entry.target);
-    }
-  }
-  await writeJournal(txnDir, { state: "committed", entries });
-  await rm(txnDir, { recursive: true, force: true });
+  const journal: Journal = { state: "prepared", entries };
+  await writeJournal(txnDir, journal);
+  return journal;
 }
 
 /**

@@ -69,16 +69,22 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
       killTree();
     }, options.timeoutMs);
     const onAbort = () => killTree();
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on("close", (exitCode, signal) => {
+    if (options.signal?.aborted) killTree();
+    else options.signal?.addEventListener("abort", onAbort, { once: true });
+    const finish = () => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
-      // Whatever the command left running in its group goes with it.
+    };
+
+    child.on("error", (error) => {
+      finish();
+      reject(error);
+    });
+    // Whatever the command left running in its group goes with it; a background process that
+    // still holds the output pipes would otherwise keep "close" from ever firing.
+    child.on("exit", () => signalGroup(child.pid, "SIGKILL"));
+    child.on("close", (exitCode, signal) => {
+      finish();
       signalGroup(child.pid, "SIGKILL");
       if (killTimer) clearTimeout(killTimer);
       let output = Buffer.concat(chunks);
@@ -90,12 +96,19 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
         exitCode,
         signal,
         timedOut,
-        output: output.toString("utf8"),
+        output: (truncated ? dropPartialCharacter(output) : output).toString("utf8"),
         truncated,
         durationMs: Date.now() - started,
       });
     });
   });
+}
+
+/** Cutting bytes off the front can split a UTF-8 character: drop its continuation bytes. */
+function dropPartialCharacter(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length && start < 3 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++;
+  return bytes.subarray(start);
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

@@ -8,6 +8,7 @@ export async function runGraph<T>(
   concurrency: number,
   task: (id: string) => Promise<T>,
 ): Promise<Map<string, T>> {
+  const limit = Math.max(1, concurrency);
   const results = new Map<string, T>();
   const pending = new Map(nodes.map((node) => [node.id, new Set(node.deps)]));
   const running = new Set<Promise<void>>();
@@ -15,10 +16,11 @@ export async function runGraph<T>(
 
   const launchReady = () => {
     for (const [id, deps] of pending) {
-      if (failure || running.size >= concurrency) return;
+      if (failure || running.size >= limit) return;
       if ([...deps].some((dep) => !results.has(dep))) continue;
       pending.delete(id);
-      const run: Promise<void> = task(id).then(
+      // A task that throws before returning its promise fails like one that rejects.
+      const run: Promise<void> = new Promise<T>((resolve) => resolve(task(id))).then(
         (value) => {
           results.set(id, value);
         },

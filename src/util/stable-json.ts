@@ -3,7 +3,9 @@ export function stableStringify(value: unknown, indent?: number): string {
   return JSON.stringify(sortKeys(value), null, indent);
 }
 
-function sortKeys(value: unknown): unknown {
+function sortKeys(input: unknown): unknown {
+  // Like JSON.stringify, a value with toJSON (a Date) stands for what toJSON returns.
+  const value = hasToJSON(input) ? input.toJSON() : input;
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== "object") return value;
   const sorted: Record<string, unknown> = {};
@@ -12,4 +14,12 @@ function sortKeys(value: unknown): unknown {
     if (item !== undefined) sorted[key] = sortKeys(item);
   }
   return sorted;
+}
+
+function hasToJSON(value: unknown): value is { toJSON(): unknown } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { toJSON?: unknown }).toJSON === "function"
+  );
 }

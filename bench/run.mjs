@@ -1,0 +1,105 @@
+// Start-up and incremental-build benchmarks. Every figure is a ratio against a baseline measured
+// in the same script, interleaved run by run, so machine speed cancels out.
+//   npm run bench            (or: node bench/run.mjs --quick)
+import { spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { startFakeModelServer } from "../test/support/fake-model-server.mjs";
+import { makeBuiltPackage } from "./make-package.mjs";
+
+const quick = process.argv.includes("--quick");
+const RUNS = quick ? 5 : 11;
+const work = resolve("bench/.work");
+const cli = resolve("bin/specprompt.js");
+const results = [];
+
+function run(args, env = {}) {
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, ms: performance.now() - started, stdout, stderr }));
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Median wall time of `args` and of `node -e 0`, interleaved. */
+async function versusNode(label, args, limit, check) {
+  const ours = [];
+  const base = [];
+  for (let i = 0; i < RUNS; i++) {
+    base.push((await run(["-e", "0"])).ms);
+    const result = await run(args);
+    if (result.code !== 0) throw new Error(`${label} failed (${result.code}): ${result.stderr}`);
+    check?.(result);
+    ours.push(result.ms);
+  }
+  const ratio = median(ours) / median(base);
+  results.push({ label, ms: median(ours), baseMs: median(base), ratio, limit, ok: ratio <= limit });
+}
+
+await versusNode("specprompt --version", [cli, "--version"], 1.5);
+await versusNode("specprompt --help", [cli, "--help"], 1.5);
+
+const noRequests = (result) => {
+  const report = JSON.parse(result.stdout);
+  if (report.status !== "up-to-date" || report.units.length > 0) throw new Error("a no-op build generated something");
+};
+for (const [units, limit] of quick ? [[1000, 2]] : [[1000, 2], [10000, 4]]) {
+  const dir = join(work, `pkg-${units}`);
+  const setup = performance.now();
+  await makeBuiltPackage(dir, units);
+  console.error(`built a ${units}-unit package in ${Math.round(performance.now() - setup)} ms`);
+  await run([cli, "build", dir, "--json"]); // first run fills the machine-local manifest index
+  await versusNode(`no-op build, ${units} units`, [cli, "build", dir, "--json"], limit, noRequests);
+}
+
+// Editing one unit of 1,000: exactly one generation over real HTTP; our overhead is the wall time
+// beyond a no-op build and beyond the time the model server spent answering.
+{
+  const dir = join(work, "pkg-1000");
+  const latencyMs = 100;
+  const server = await startFakeModelServer({ latencyMs });
+  server.setHandler((request) => {
+    const messages = request.body.messages;
+    if (messages.at(-1).role === "tool") return { text: "done", usage: { input: 10, output: 2 } };
+    const unit = /## Your task: unit `u(\d+)`/.exec(messages.find((m) => m.role === "user").content)[1];
+    const content = `export function value${unit}() {\n  return ${unit} + ${server.requests.length};\n}\n`;
+    return { toolCalls: [{ name: "write_file", input: { path: `src/u${unit}.js`, content } }], usage: { input: 100, output: 20 } };
+  });
+  const env = { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: "bench" };
+  const overheads = [];
+  for (let i = 0; i < RUNS; i++) {
+    appendFileSync(join(dir, "units", "u500.md"), `Edit ${i}.\n`);
+    const before = server.requests.length;
+    const edited = await run([cli, "build", dir, "--json"], env);
+    const after = await run([cli, "build", dir, "--json"], env);
+    if (edited.code !== 0) throw new Error(`edited build failed: ${edited.stdout}${edited.stderr}`);
+    const report = JSON.parse(edited.stdout);
+    const requests = server.requests.length - before;
+    if (report.units.length !== 1 || report.units[0].unit !== "u500" || requests !== 2) {
+      throw new Error(`expected exactly one generation (2 requests), got ${report.units.length} units, ${requests} requests`);
+    }
+    overheads.push(edited.ms - after.ms - requests * latencyMs);
+  }
+  await server.close();
+  const overhead = median(overheads);
+  results.push({ label: "edit 1 of 1,000 units: overhead beyond the model", ms: overhead, limit: 50, ok: overhead <= 50, unit: "ms" });
+}
+
+console.log("\nbenchmark                                        ours       node -e 0   ratio   limit");
+for (const r of results) {
+  const ratio = r.ratio === undefined ? "" : `${r.ratio.toFixed(2)}×`;
+  const limit = r.unit === "ms" ? `≤ ${r.limit} ms` : `≤ ${r.limit}×`;
+  console.log(
+    `${r.ok ? "ok  " : "FAIL"} ${r.label.padEnd(44)} ${`${r.ms.toFixed(1)} ms`.padStart(9)}  ${r.baseMs ? `${r.baseMs.toFixed(1)} ms`.padStart(9) : "".padStart(9)}  ${ratio.padStart(6)}  ${limit}`,
+  );
+}
+if (process.env.BENCH_JSON) appendFileSync(process.env.BENCH_JSON, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results })}\n`);
+process.exitCode = results.every((r) => r.ok) ? 0 : 1;

@@ -19,7 +19,10 @@ export async function makeBuiltPackage(dir, units) {
   ];
   for (let i = 0; i < units; i++) {
     lines.push(`  u${i}: { prompt: units/u${i}.md, owns: [src/u${i}.js] }`);
-    writeFileSync(join(dir, "units", `u${i}.md`), `Write src/u${i}.js exporting value${i}() that returns ${i}.\n`);
+    writeFileSync(
+      join(dir, "units", `u${i}.md`),
+      `Write src/u${i}.js exporting value${i}() that returns ${i}.\n`,
+    );
   }
   writeFileSync(join(dir, "specprompt.yaml"), `${lines.join("\n")}\n`);
   writeFileSync(join(dir, "core.md"), "# bench\n\nA package with many small units.\n");
@@ -43,7 +46,13 @@ export function inProcessWriter() {
     id: "openai:bench-model",
     async complete(request) {
       const last = request.messages.at(-1);
-      if (last.role === "tool") return { text: "done", toolCalls: [], usage: { inputTokens: 10, outputTokens: 2 }, finishReason: "stop" };
+      if (last.role === "tool")
+        return {
+          text: "done",
+          toolCalls: [],
+          usage: { inputTokens: 10, outputTokens: 2 },
+          finishReason: "stop",
+        };
       const unit = /## Your task: unit `u(\d+)`/.exec(last.content)[1];
       const content = `export function value${unit}() {\n  return ${unit};\n}\n`;
       return {

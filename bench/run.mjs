@@ -17,7 +17,10 @@ const results = [];
 function run(args, env = {}) {
   return new Promise((done, fail) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -49,9 +52,15 @@ await versusNode("specprompt --help", [cli, "--help"], 1.5);
 
 const noRequests = (result) => {
   const report = JSON.parse(result.stdout);
-  if (report.status !== "up-to-date" || report.units.length > 0) throw new Error("a no-op build generated something");
+  if (report.status !== "up-to-date" || report.units.length > 0)
+    throw new Error("a no-op build generated something");
 };
-for (const [units, limit] of quick ? [[1000, 2]] : [[1000, 2], [10000, 4]]) {
+for (const [units, limit] of quick
+  ? [[1000, 2]]
+  : [
+      [1000, 2],
+      [10000, 4],
+    ]) {
   const dir = join(work, `pkg-${units}`);
   const setup = performance.now();
   await makeBuiltPackage(dir, units);
@@ -71,7 +80,10 @@ for (const [units, limit] of quick ? [[1000, 2]] : [[1000, 2], [10000, 4]]) {
     if (messages.at(-1).role === "tool") return { text: "done", usage: { input: 10, output: 2 } };
     const unit = /## Your task: unit `u(\d+)`/.exec(messages.find((m) => m.role === "user").content)[1];
     const content = `export function value${unit}() {\n  return ${unit} + ${server.requests.length};\n}\n`;
-    return { toolCalls: [{ name: "write_file", input: { path: `src/u${unit}.js`, content } }], usage: { input: 100, output: 20 } };
+    return {
+      toolCalls: [{ name: "write_file", input: { path: `src/u${unit}.js`, content } }],
+      usage: { input: 100, output: 20 },
+    };
   });
   const env = { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: "bench" };
   const overheads = [];
@@ -84,13 +96,21 @@ for (const [units, limit] of quick ? [[1000, 2]] : [[1000, 2], [10000, 4]]) {
     const report = JSON.parse(edited.stdout);
     const requests = server.requests.length - before;
     if (report.units.length !== 1 || report.units[0].unit !== "u500" || requests !== 2) {
-      throw new Error(`expected exactly one generation (2 requests), got ${report.units.length} units, ${requests} requests`);
+      throw new Error(
+        `expected exactly one generation (2 requests), got ${report.units.length} units, ${requests} requests`,
+      );
     }
     overheads.push(edited.ms - after.ms - requests * latencyMs);
   }
   await server.close();
   const overhead = median(overheads);
-  results.push({ label: "edit 1 of 1,000 units: overhead beyond the model", ms: overhead, limit: 50, ok: overhead <= 50, unit: "ms" });
+  results.push({
+    label: "edit 1 of 1,000 units: overhead beyond the model",
+    ms: overhead,
+    limit: 50,
+    ok: overhead <= 50,
+    unit: "ms",
+  });
 }
 
 console.log("\nbenchmark                                        ours       node -e 0   ratio   limit");
@@ -101,5 +121,9 @@ for (const r of results) {
     `${r.ok ? "ok  " : "FAIL"} ${r.label.padEnd(44)} ${`${r.ms.toFixed(1)} ms`.padStart(9)}  ${r.baseMs ? `${r.baseMs.toFixed(1)} ms`.padStart(9) : "".padStart(9)}  ${ratio.padStart(6)}  ${limit}`,
   );
 }
-if (process.env.BENCH_JSON) appendFileSync(process.env.BENCH_JSON, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results })}\n`);
+if (process.env.BENCH_JSON)
+  appendFileSync(
+    process.env.BENCH_JSON,
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results })}\n`,
+  );
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

@@ -18,6 +18,7 @@ export type ErrorCode =
   | "E_MODEL_OUTPUT"
   | "E_VALIDATION"
   | "E_DRIFT"
+  | "E_BUSY"
   | "E_INIT";
 
 /** Exit code 2: the user's input (flags, manifest, layers, environment) is wrong. */

@@ -1,5 +1,6 @@
 import { LOCKFILE_VERSION } from "../lock/lock-file.js";
 import type { Lock, TokenCount, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
+import { lockedUnit } from "../lock/locked-unit.js";
 import type { LoadedPackage } from "../package/types.js";
 
 /** The lock after a build: pure, from the previous lock and the units this build (re)made. */

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import type { LoadedUnit } from "../package/types.js";
+import { join, relative } from "node:path";
+import type { LoadedPackage, LoadedUnit } from "../package/types.js";
 import type { AgentProvider, ChatProvider } from "../providers/types.js";
 import { assemblePrompt, type NeededFile } from "./assemble-prompt.js";
 import { type BuildContext, scratchDir } from "./build-context.js";
@@ -30,7 +30,7 @@ export async function generateUnit(
     outDir: pkg.outDir,
     packageDir: pkg.dir,
     owns: unit.owns,
-    tests: pkg.tests.map((test) => test.path),
+    tests: testGlobs(pkg),
     protectedPaths: pkg.protectedPaths,
   });
   if (isAgent) {
@@ -45,6 +45,7 @@ export async function generateUnit(
       getProvider: () => ctx.getProvider(unit.model) as Promise<AgentProvider>,
       outDir: pkg.outDir,
       overlay,
+      protectedInOut: isProtectedInOut(pkg),
       workDir: join(scratchDir(pkg.dir, ctx.buildId), `agent-${unit.name}`),
       timeoutMs: ctx.providerEnv.timeoutMs,
       signal: ctx.signal,
@@ -81,4 +82,18 @@ export async function readNeededFiles(
     }
   }
   return files;
+}
+
+/** The manifest's validation test globs (relative to out): new files matching them are tests too. */
+export function testGlobs(pkg: LoadedPackage): string[] {
+  const tests = pkg.manifest.validation?.tests;
+  return tests === undefined ? [] : typeof tests === "string" ? [tests] : tests;
+}
+
+/** Whether a path relative to out is one of the package's own files. */
+function isProtectedInOut(pkg: LoadedPackage): (path: string) => boolean {
+  const inOut = pkg.protectedPaths
+    .map((path) => relative(pkg.outDir, join(pkg.dir, path)).split("\\").join("/"))
+    .filter((path) => path !== "" && !path.startsWith(".."));
+  return (path) => inOut.some((p) => path === p || path.startsWith(`${p}/`));
 }

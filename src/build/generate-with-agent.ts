@@ -22,6 +22,8 @@ export interface AgentGenerationOptions {
   /** Absolute output root, and the changes earlier units of this build have pending. */
   outDir: string;
   overlay: ReadonlyMap<string, string | null>;
+  /** Package files relative to out (lock, manifest, layers): never part of the cache key. */
+  protectedInOut: (path: string) => boolean;
   /** Scratch folder for this unit's work tree. */
   workDir: string;
   timeoutMs: number;
@@ -44,7 +46,8 @@ export async function generateWithAgent(options: AgentGenerationOptions): Promis
     kind: "agent",
     model: options.modelId,
     prompt: text,
-    tree: sha256(JSON.stringify([...before])),
+    // The lock and the layers change with every build; the layers are in the prompt already.
+    tree: sha256(JSON.stringify([...before].filter(([path]) => !options.protectedInOut(path)))),
   });
   const result: UnitGeneration = {
     files: new Map(),

@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { SpecPromptError } from "../errors.js";
 import type { Lock } from "../lock/lock-schema.js";
 import { readLock } from "../lock/read-lock.js";

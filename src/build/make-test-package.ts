@@ -69,7 +69,11 @@ export function makeLock(pkg: LoadedPackage, outputs: Record<string, Record<stri
     name: pkg.manifest.name,
     version: pkg.manifest.version,
     params: pkg.params,
-    build: { id: "20250101T000000Z-aaaaaa", time: "2025-01-01T00:00:00.000Z", tokens: { input: 100, output: 50 } },
+    build: {
+      id: "20250101T000000Z-aaaaaa",
+      time: "2025-01-01T00:00:00.000Z",
+      tokens: { input: 100, output: 50 },
+    },
     units,
   };
 }

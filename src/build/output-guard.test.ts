@@ -15,7 +15,14 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const PROTECTED = ["specprompt.yaml", "core.md", "units/cli.md", "specprompt.lock", "CHANGELOG.md", ".specprompt"];
+const PROTECTED = [
+  "specprompt.yaml",
+  "core.md",
+  "units/cli.md",
+  "specprompt.lock",
+  "CHANGELOG.md",
+  ".specprompt",
+];
 
 function guard(options: Partial<OutputGuardOptions> = {}) {
   return createOutputGuard({
@@ -56,7 +63,9 @@ describe("createOutputGuard", () => {
 
   it("refuses a path outside the unit's owned globs and names them", () => {
     const check = guard({ owns: ["src/stats.js", "lib/**"] }).check;
-    expect(check("src/other.js")).toBe("src/other.js is outside this unit's owned paths (src/stats.js, lib/**)");
+    expect(check("src/other.js")).toBe(
+      "src/other.js is outside this unit's owned paths (src/stats.js, lib/**)",
+    );
     expect(check("README.md")).toContain("outside this unit's owned paths");
   });
 
@@ -69,7 +78,9 @@ describe("createOutputGuard", () => {
   it.each(["specprompt.yaml", "core.md", "units/cli.md", "specprompt.lock", "CHANGELOG.md"])(
     "refuses the package's own %s when out is the package folder",
     (path) => {
-      expect(guard().check(path)).toBe(`${path} is a source file of the package; generated code never overwrites it`);
+      expect(guard().check(path)).toBe(
+        `${path} is a source file of the package; generated code never overwrites it`,
+      );
     },
   );
 
@@ -85,8 +96,10 @@ describe("createOutputGuard", () => {
   });
 
   it("refuses a test file the package protects when out is a folder below the package", () => {
-    const check = guard({ outDir: join(pkgDir, "dist"), protectedPaths: [...PROTECTED, "dist/test/a.test.js"] })
-      .check;
+    const check = guard({
+      outDir: join(pkgDir, "dist"),
+      protectedPaths: [...PROTECTED, "dist/test/a.test.js"],
+    }).check;
     expect(check("test/a.test.js")).toContain("is a source file of the package");
   });
 
@@ -108,14 +121,18 @@ describe("createOutputGuard", () => {
   it("refuses a write through a directory inside out that links outside it", async () => {
     await mkdir(join(root, "elsewhere"));
     await symlink(join(root, "elsewhere"), join(pkgDir, "src"), "dir");
-    expect(guard().check("src/a.js")).toBe("src is a symbolic link; writing through it could escape the output tree");
+    expect(guard().check("src/a.js")).toBe(
+      "src is a symbolic link; writing through it could escape the output tree",
+    );
   });
 
   it("refuses to overwrite a file that is a symbolic link", async () => {
     await mkdir(join(pkgDir, "src"));
     await writeFile(join(root, "secret.txt"), "x");
     await symlink(join(root, "secret.txt"), join(pkgDir, "src", "a.js"));
-    expect(guard().check("src/a.js")).toBe("src/a.js is a symbolic link; writing through it could escape the output tree");
+    expect(guard().check("src/a.js")).toBe(
+      "src/a.js is a symbolic link; writing through it could escape the output tree",
+    );
   });
 
   it("allows a path below folders that do not exist yet, and an existing regular file", async () => {

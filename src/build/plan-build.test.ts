@@ -38,9 +38,17 @@ describe("planBuild", () => {
   });
 
   const everyUnitChanges: Array<[string, (pkg: LoadedPackage) => LoadedPackage, string]> = [
-    ["the core prompt changes", (p) => ({ ...p, core: makeLayer("core", "core.md", "Count lines.\n") }), "core changed"],
+    [
+      "the core prompt changes",
+      (p) => ({ ...p, core: makeLayer("core", "core.md", "Count lines.\n") }),
+      "core changed",
+    ],
     ["the core prompt goes away", (p) => ({ ...p, core: undefined }), "core removed"],
-    ["a guide is added", (p) => ({ ...p, guide: makeLayer("guide", "guide.md", "Use ESM.\n") }), "guide added"],
+    [
+      "a guide is added",
+      (p) => ({ ...p, guide: makeLayer("guide", "guide.md", "Use ESM.\n") }),
+      "guide added",
+    ],
     [
       "acceptance criteria are added",
       (p) => ({ ...p, criteria: makeLayer("criteria", "acceptance.md", "Must pass.\n") }),
@@ -98,7 +106,9 @@ describe("planBuild", () => {
       ],
     });
     const lock = makeLock(pkg);
-    const edited = makeUnit("tokenize", { prompt: makeLayer("unit", "units/tokenize.md", "Split on tabs.\n") });
+    const edited = makeUnit("tokenize", {
+      prompt: makeLayer("unit", "units/tokenize.md", "Split on tabs.\n"),
+    });
     const plan = planBuild({ ...pkg, units: [edited, ...pkg.units.slice(1)] }, lock);
     expect(summary(plan)).toEqual({
       tokenize: ["generate", "unit prompt changed"],
@@ -147,7 +157,9 @@ describe("planBuild", () => {
   });
 
   it("treats a unit named like an Object method as never built, not as a lock entry", () => {
-    const pkg = makePackage({ units: [makeUnit("constructor"), makeUnit("toString", { needs: ["constructor"] })] });
+    const pkg = makePackage({
+      units: [makeUnit("constructor"), makeUnit("toString", { needs: ["constructor"] })],
+    });
     expect(summary(planBuild(pkg, makeLock(makePackage())))).toEqual({
       constructor: ["generate", "never built"],
       toString: ["generate", "never built"],

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { createFileCache, type ResponseCache } from "../cache/response-cache.js";
 import type { Lock, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
 import { readLockFile } from "../lock/read-lock.js";
 import { loadPackage } from "../package/load-package.js";
+import type { LoadedPackage } from "../package/types.js";
 import { costOf } from "../providers/pricing.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import { recoverTransactions } from "../util/file-transaction.js";
@@ -13,6 +14,7 @@ import { sha256 } from "../util/hash.js";
 import { runGraph } from "../util/run-graph.js";
 import { type BuildContext, STATE_DIR, scratchDir, stagingDir } from "./build-context.js";
 import type { BuildEvent } from "./build-events.js";
+import { acquireBuildLock } from "./build-lock.js";
 import { assertNoHandEdits, commitBuild, findForeignFiles, findHandEdits } from "./commit-build.js";
 import { composeLock } from "./compose-lock.js";
 import { generateUnit, type UnitFiles } from "./generate-unit.js";
@@ -74,13 +76,27 @@ export interface BuildResult {
 /** Build a package: plan, generate what is stale, validate, and commit outputs and lock atomically. */
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const now = options.now ?? (() => new Date());
   const { pkg, warnings } = await loadPackage(options.dir, {
     cwd: options.cwd,
     set: options.set,
     model: options.model,
     env: options.env,
   });
+  const release = acquireBuildLock(pkg.dir);
+  try {
+    return await buildLocked(options, pkg, warnings, started);
+  } finally {
+    release();
+  }
+}
+
+async function buildLocked(
+  options: BuildOptions,
+  pkg: LoadedPackage,
+  warnings: string[],
+  started: number,
+): Promise<BuildResult> {
+  const now = options.now ?? (() => new Date());
   await recoverTransactions(stagingDir(pkg.dir));
   const lockFile = await readLockFile(pkg.dir);
   const previous = lockFile?.lock;
@@ -265,7 +281,7 @@ async function generateAndCommit(
   assertNoHandEdits(findForeignFiles(pkg.outDir, overlay, known), ctx.force, "this build");
 
   let validation: ValidationRecord | undefined;
-  if (updated.size > 0 && pkg.validation.command) {
+  if ((updated.size > 0 || result.plan.removedUnits.length > 0) && pkg.validation.command) {
     const outcome = await validate(ctx, overlay);
     result.validation = outcome;
     validation = { command: outcome.command, passed: outcome.passed, exitCode: outcome.exitCode };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UnitInputs } from "../lock/lock-schema.js";
 import { sha256 } from "../util/hash.js";
+import { stableStringify } from "../util/stable-json.js";
 import { PROMPT_FORMAT_VERSION } from "./assemble-prompt.js";
 import { makeLayer, makePackage, makeUnit } from "./make-test-package.js";
 import { computeUnitInputs, describeInputChanges, hashOutputs } from "./unit-inputs.js";
@@ -53,6 +54,21 @@ describe("computeUnitInputs", () => {
     const withContext = { ...pkg, context: [makeLayer("context", "context/x.md", "")] };
     expect(computeUnitInputs(withContext, unit, {}).inputHash).not.toBe(base);
     expect(computeUnitInputs(pkg, { ...unit, modelParams: { topP: 0.5 } }, {}).inputHash).not.toBe(base);
+  });
+
+  it("hashes the canonical JSON of the inputs, whatever order layers, needs and params come in", () => {
+    const layers = [makeLayer("context", "context/b.md", "B"), makeLayer("context", "context/a.md", "A")];
+    const unit = makeUnit("report", { needs: ["stats", "format"], modelParams: { topP: 1, seed: 2 } });
+    const pkg = makePackage({ context: layers, units: [makeUnit("format"), makeUnit("stats"), unit] });
+    const needs = { stats: h("s"), format: h("f") };
+    const { inputs: recorded, inputHash } = computeUnitInputs(pkg, unit, needs);
+    expect(inputHash).toBe(sha256(stableStringify(recorded)));
+    const reordered = computeUnitInputs(
+      { ...pkg, context: [...layers].reverse() },
+      { ...unit, needs: ["format", "stats"], modelParams: { seed: 2, topP: 1 } },
+      needs,
+    );
+    expect(reordered.inputHash).toBe(inputHash);
   });
 
   it("ignores the needs state of units this one does not need", () => {

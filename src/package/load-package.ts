@@ -1,4 +1,4 @@
-import { basename, dirname, posix, relative, resolve } from "node:path";
+import { basename, dirname, posix, resolve } from "node:path";
 import { SpecPromptError, UsageError } from "../errors.js";
 import type { ModelParams } from "../providers/types.js";
 import { normalizeLayerPath, toPosixPath } from "./contained-path.js";

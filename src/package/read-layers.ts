@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { isAbsolute, posix, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { glob } from "tinyglobby";
 import { SpecPromptError } from "../errors.js";
 import { sha256 } from "../util/hash.js";
-import { normalizeLayerPath, toPosixPath } from "./contained-path.js";
+import { normalizeLayerPath } from "./contained-path.js";
 import { formatIssuePath, type IssuePath } from "./describe-schema-issues.js";
 import type { ParsedManifest } from "./parse-manifest.js";
 import { renderParams } from "./render-params.js";

@@ -85,7 +85,6 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
     child.on("exit", () => signalGroup(child.pid, "SIGKILL"));
     child.on("close", (exitCode, signal) => {
       finish();
-      signalGroup(child.pid, "SIGKILL");
       if (killTimer) clearTimeout(killTimer);
       let output = Buffer.concat(chunks);
       if (output.length > cap) {

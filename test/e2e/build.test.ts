@@ -44,7 +44,8 @@ describe("specprompt build", () => {
       expect(lock.units[unit]?.validation?.passed).toBe(true);
     }
     expect(lock.build.validation).toMatchObject({ command: "node --test", passed: true, exitCode: 0 });
-    expect(result.stdout).toContain("3 of 3 units regenerated");
+    for (const unit of ["a", "b", "c"])
+      expect(result.stdout).toMatch(new RegExp(`^\\s+${unit}\\s+1 file`, "m"));
     expect(result.stdout).toMatch(/validation: node --test passed/);
   });
 

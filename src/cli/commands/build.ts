@@ -67,7 +67,13 @@ function printResult(io: CliIO, result: BuildResult): void {
     return;
   }
   const width = Math.max(...result.units.map((unit) => unit.unit.length), 4);
-  io.stdout.write(`${name}: ${result.units.length} of ${result.plan.units.length} units regenerated\n`);
+  const restored = result.units.filter((unit) => unit.action === "restore").length;
+  const generated = result.units.length - restored;
+  const counts = [
+    generated > 0 ? `${generated} regenerated` : undefined,
+    restored > 0 ? `${restored} restored` : undefined,
+  ].filter(Boolean);
+  io.stdout.write(`${name}: ${counts.join(", ")} of ${result.plan.units.length} units\n`);
   for (const unit of result.units) {
     const source = unit.cachedRequests === unit.requests ? "from cache" : formatTokens(unit.tokens);
     const cost = formatCost(unit.cost);

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.js";
+import { findClosestName } from "../util/closest-name.js";
 
 /** What a command reads from and writes to; the real process in the CLI, buffers in tests. */
 export interface CliIO {
@@ -71,7 +72,7 @@ export function parseCommandArgs(
   } catch (error) {
     const message = (error as Error).message;
     const flag = /'(--?[\w-]+)/.exec(message)?.[1];
-    const suggestion = flag ? closest(flag.replace(/^-+/, ""), Object.keys(options)) : undefined;
+    const suggestion = flag ? findClosestName(flag.replace(/^-+/, ""), Object.keys(options)) : undefined;
     throw new UsageError(
       `${def.name}: ${message.replace(/\. To specify.*$/s, "")}`,
       suggestion
@@ -100,30 +101,6 @@ export function renderCommandHelp(def: CommandDef): string {
   for (const [flag, text] of rows) lines.push(`  ${flag.padEnd(width)}${text}`);
   if (def.examples?.length) lines.push("", "Examples:", ...def.examples.map((example) => `  ${example}`));
   return `${lines.join("\n")}\n`;
-}
-
-/** The candidate nearest to `word` by edit distance, when near enough to be a typo. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(word, candidate);
-    if (!best || distance < best.distance) best = { candidate, distance };
-  }
-  return best && best.distance <= Math.max(1, Math.floor(word.length / 3)) ? best.candidate : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** Write a value as the command's one JSON document. */

@@ -1,6 +1,7 @@
 import { EXIT_BAD_INPUT, formatError, isSpecPromptError } from "../errors.js";
+import { findClosestName } from "../util/closest-name.js";
 import { VERSION } from "../version.js";
-import { type CliIO, closest, parseCommandArgs, renderCommandHelp, writeJson } from "./command.js";
+import { type CliIO, parseCommandArgs, renderCommandHelp, writeJson } from "./command.js";
 import { COMMANDS } from "./commands.js";
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Never exits itself. */
@@ -22,7 +23,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   const entry = COMMANDS[first];
   const json = rest.includes("--json");
   if (!entry) {
-    const suggestion = closest(first, Object.keys(COMMANDS));
+    const suggestion = findClosestName(first, Object.keys(COMMANDS));
     return fail(io, json, {
       code: "E_USAGE",
       message: `unknown command '${first}'`,

@@ -32,7 +32,7 @@ function describeEvent(event: BuildEvent): string | undefined {
     case "unit-done":
       return `  ${event.unit}: ${event.files} file${event.files === 1 ? "" : "s"}${event.cached ? " (from cache)" : `, ${formatTokens(event.tokens)}`}`;
     case "retry":
-      return `  ${event.retry.provider}: ${event.retry.reason}; retrying in ${formatDuration(event.retry.delayMs)} (attempt ${event.retry.attempt + 1})`;
+      return `  ${event.retry.provider}: ${event.retry.reason}; retrying in ${formatDuration(event.retry.delayMs)} (attempt ${event.retry.attempt})`;
     case "validation-start":
       return `validating: ${event.command}`;
     default:

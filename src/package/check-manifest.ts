@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { suggestName } from "./closest-name.js";
+import { suggestName } from "../util/closest-name.js";
 import { normalizeRelativePath } from "./contained-path.js";
 import type { IssuePath, ManifestFinding } from "./describe-schema-issues.js";
 import type { Manifest } from "./manifest-schema.js";

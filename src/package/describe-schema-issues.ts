@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { suggestName } from "./closest-name.js";
+import { suggestName } from "../util/closest-name.js";
 
 export type IssuePath = (string | number)[];
 

@@ -1,5 +1,5 @@
 import { SpecPromptError, UsageError } from "../errors.js";
-import { findClosestName } from "./closest-name.js";
+import { findClosestName } from "../util/closest-name.js";
 
 /** What a param name may look like: `license`, `db.url`, `api-version`. */
 export const paramNamePattern = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

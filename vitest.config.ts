@@ -3,7 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     // CI reads the JSON report to print one "N passed, N failed" line (see .ci/run).
-    reporters: process.env.CI ? ["default", ["json", { outputFile: "coverage/vitest-report.json" }]] : ["default"],
+    reporters: process.env.CI
+      ? ["default", ["json", { outputFile: "coverage/vitest-report.json" }]]
+      : ["default"],
     projects: [
       {
         test: {

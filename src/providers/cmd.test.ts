@@ -113,4 +113,24 @@ describe("the cmd provider", () => {
     const childPid = Number(await readFile(join(work, "child.pid"), "utf8"));
     expect(isRunning(childPid)).toBe(false);
   });
+
+  it("does not start the agent when the caller has already aborted", async () => {
+    const agent = createCmdProvider(`node ${join(dir, "agent.mjs")}`, envWith());
+    const controller = new AbortController();
+    controller.abort(new Error("cancelled before the start"));
+    await expect(
+      agent.run({ prompt: "x", cwd: work, timeoutMs: 10_000, signal: controller.signal }),
+    ).rejects.toThrow("cancelled before the start");
+    expect(existsSync(join(work, "out.txt"))).toBe(false);
+  });
+
+  it("reports a working folder it cannot start the agent in as a provider error", async () => {
+    const agent = createCmdProvider(`node ${join(dir, "agent.mjs")}`, envWith());
+    await expect(
+      agent.run({ prompt: "x", cwd: join(dir, "missing"), timeoutMs: 10_000 }),
+    ).rejects.toMatchObject({
+      code: "E_PROVIDER",
+      message: expect.stringContaining(`cmd: cannot start node ${join(dir, "agent.mjs")}`),
+    });
+  });
 });

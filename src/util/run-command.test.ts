@@ -45,10 +45,17 @@ async function readPid(): Promise<number> {
 }
 
 describe("runCommand", () => {
-  it("reports the exit code and the output of stdout and stderr", async () => {
+  it("reports the exit code, the output of stdout and stderr together, and each alone", async () => {
     const result = await run("echo out; echo err >&2; exit 3");
-    expect(result).toMatchObject({ exitCode: 3, signal: null, timedOut: false, truncated: false });
+    expect(result).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      truncated: false,
+    });
     expect(result.output.split("\n").sort()).toEqual(["", "err", "out"]);
+    expect(result).toMatchObject({ stdout: "out\n", stderr: "err\n" });
   });
 
   it("feeds stdin to the command and runs it in the given folder", async () => {
@@ -62,18 +69,20 @@ describe("runCommand", () => {
     expect(result.truncated).toBe(true);
     expect(result.output.length).toBe(1000);
     expect(result.output.endsWith("aaaaTHE-END\n")).toBe(true);
+    expect(result.stdout).toBe(result.output);
   });
 
   it("does not leave half a character at the start when the cap splits one", async () => {
-    const result = await run(`${node} -e "process.stdout.write('é'.repeat(1000))"`, { maxOutputBytes: 999 });
+    const result = await run(`${node} -e "process.stderr.write('é'.repeat(1000))"`, { maxOutputBytes: 999 });
     expect(result.truncated).toBe(true);
     expect(result.output).toBe("é".repeat(499));
+    expect(result.stderr).toBe("é".repeat(499));
   });
 
   it("kills the command and the processes it started when the timeout passes", async () => {
     // The grandchild ignores SIGTERM, so only killing the whole group ends it.
     const result = await run("(trap '' TERM; exec sleep 30) & echo $! > pid; wait", { timeoutMs: 300 });
-    expect(result).toMatchObject({ timedOut: true, exitCode: null });
+    expect(result).toMatchObject({ timedOut: true, aborted: false, exitCode: null });
     expect(result.durationMs).toBeLessThan(5000);
     await expectGone(await readPid());
   });
@@ -85,16 +94,30 @@ describe("runCommand", () => {
     await expectGone(await readPid());
   });
 
+  it("returns soon after the command exits even when a process outside its group holds its output", async () => {
+    // setsid puts the sleep in a group of its own, out of reach of the group kill.
+    const command =
+      "setsid sh -c 'echo $$ > pid; exec sleep 30' & while [ ! -s pid ]; do sleep 0.05; done; echo done";
+    const result = await run(command);
+    const escaped = await readPid();
+    try {
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false, output: "done\n" });
+      expect(result.durationMs).toBeLessThan(2000);
+    } finally {
+      process.kill(escaped, "SIGKILL");
+    }
+  });
+
   it("kills the command when the signal aborts, even when it was aborted before the start", async () => {
     const aborted = new AbortController();
     aborted.abort();
     const early = await run("sleep 30", { signal: aborted.signal });
-    expect(early).toMatchObject({ exitCode: null, signal: "SIGTERM", timedOut: false });
+    expect(early).toMatchObject({ exitCode: null, signal: "SIGTERM", timedOut: false, aborted: true });
 
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const late = await run("sleep 30", { signal: controller.signal });
-    expect(late).toMatchObject({ exitCode: null, signal: "SIGTERM", timedOut: false });
+    expect(late).toMatchObject({ exitCode: null, signal: "SIGTERM", timedOut: false, aborted: true });
     expect(late.durationMs).toBeLessThan(5000);
   });
 

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import type { Readable } from "node:stream";
+import { terminateGroup } from "./process-group.js";
 
 export interface RunCommandOptions {
   /** A shell command line, run with /bin/sh -c. */
@@ -7,7 +9,7 @@ export interface RunCommandOptions {
   env: Record<string, string | undefined>;
   stdin?: string;
   timeoutMs: number;
-  /** Keep at most this many bytes of each stream (the end is kept). */
+  /** Keep at most this many bytes of the output and of each stream (the end is kept). */
   maxOutputBytes?: number;
   signal?: AbortSignal;
 }
@@ -16,22 +18,33 @@ export interface RunCommandResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+  /** True when the abort signal stopped the command (never together with timedOut). */
+  aborted: boolean;
   /** stdout and stderr interleaved as they arrived, trimmed to the cap. */
   output: string;
+  /** stdout alone, trimmed to the cap. */
+  stdout: string;
+  /** stderr alone, trimmed to the cap. */
+  stderr: string;
   /** True when the cap dropped the start of the output. */
   truncated: boolean;
   durationMs: number;
 }
 
 const KILL_GRACE_MS = 2000;
+/** How long to wait after the exit for pipes that a process outside the group still holds. */
+const PIPE_CLOSE_WAIT_MS = 500;
 
 /**
  * Run a command in its own process group so that a timeout or an abort kills the whole tree
- * (test runners and agents start children of their own).
+ * (test runners and agents start children of their own), as does the command's own exit.
  */
 export function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
   const started = Date.now();
   const cap = options.maxOutputBytes ?? 1024 * 1024;
+  const output = createTail(cap);
+  const stdout = createTail(cap);
+  const stderr = createTail(cap);
   return new Promise((resolve, reject) => {
     const child = spawn("/bin/sh", ["-c", options.command], {
       cwd: options.cwd,
@@ -39,68 +52,104 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    let chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
-    const collect = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > cap * 2) {
-        const joined = Buffer.concat(chunks);
-        chunks = [joined.subarray(joined.length - cap)];
-        size = cap;
-        truncated = true;
-      }
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    child.stdout.on("data", (chunk: Buffer) => {
+      output.push(chunk);
+      stdout.push(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output.push(chunk);
+      stderr.push(chunk);
+    });
     child.stdin.on("error", () => {}); // the command may exit without reading its input
     child.stdin.end(options.stdin ?? "");
 
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const killTree = () => {
-      signalGroup(child.pid, "SIGTERM");
-      killTimer = setTimeout(() => signalGroup(child.pid, "SIGKILL"), KILL_GRACE_MS);
-      killTimer.unref();
+    let stopped: "timeout" | "abort" | undefined;
+    let ending: Promise<void> | undefined;
+    const endGroup = () => {
+      ending ??= child.pid === undefined ? Promise.resolve() : terminateGroup(child.pid, KILL_GRACE_MS);
+      return ending;
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killTree();
-    }, options.timeoutMs);
-    const onAbort = () => killTree();
-    if (options.signal?.aborted) killTree();
+    const stop = (why: "timeout" | "abort") => {
+      stopped ??= why;
+      void endGroup();
+    };
+    const timer = setTimeout(() => stop("timeout"), options.timeoutMs);
+    const onAbort = () => stop("abort");
+    if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener("abort", onAbort, { once: true });
-    const finish = () => {
+    const cleanUp = () => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
     };
 
-    child.on("error", (error) => {
-      finish();
-      reject(error);
-    });
-    // Whatever the command left running in its group goes with it; a background process that
-    // still holds the output pipes would otherwise keep "close" from ever firing.
-    child.on("exit", () => signalGroup(child.pid, "SIGKILL"));
-    child.on("close", (exitCode, signal) => {
-      finish();
-      if (killTimer) clearTimeout(killTimer);
-      let output = Buffer.concat(chunks);
-      if (output.length > cap) {
-        output = output.subarray(output.length - cap);
-        truncated = true;
-      }
-      resolve({
+    const settle = async (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      // Whatever the command left running in its group goes with it.
+      await endGroup();
+      // A process that escaped the group may still hold the pipes; do not wait on it forever.
+      const streams = [child.stdout, child.stderr];
+      await streamsClosed(streams, PIPE_CLOSE_WAIT_MS);
+      for (const stream of streams) stream.destroy();
+      const all = output.read();
+      return {
         exitCode,
         signal,
-        timedOut,
-        output: (truncated ? dropPartialCharacter(output) : output).toString("utf8"),
-        truncated,
+        timedOut: stopped === "timeout",
+        aborted: stopped === "abort",
+        output: all.text,
+        stdout: stdout.read().text,
+        stderr: stderr.read().text,
+        truncated: all.truncated,
         durationMs: Date.now() - started,
-      });
+      };
+    };
+
+    child.on("error", (error) => {
+      cleanUp();
+      reject(error);
+    });
+    child.on("exit", (exitCode, signal) => {
+      // From here on the command has finished; a timer firing during cleanup is not a timeout.
+      cleanUp();
+      settle(exitCode, signal).then(resolve, reject);
     });
   });
+}
+
+/** Resolves when all streams have closed, or after `ms` at the latest. */
+function streamsClosed(streams: Readable[], ms: number): Promise<void> {
+  const closed = (stream: Readable) =>
+    new Promise<void>((done) => (stream.closed ? done() : stream.once("close", done)));
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((done) => {
+    timer = setTimeout(done, ms);
+  });
+  return Promise.race([Promise.all(streams.map(closed)), limit]).then(() => clearTimeout(timer));
+}
+
+/** Keeps the last `cap` bytes of a stream. */
+function createTail(cap: number) {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  const keepEnd = (bytes: Buffer) => {
+    if (bytes.length <= cap) return bytes;
+    truncated = true;
+    return bytes.subarray(bytes.length - cap);
+  };
+  return {
+    push(chunk: Buffer) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > 2 * cap) {
+        chunks = [keepEnd(Buffer.concat(chunks))];
+        size = chunks[0]?.length ?? 0;
+      }
+    },
+    read(): { text: string; truncated: boolean } {
+      const bytes = keepEnd(Buffer.concat(chunks));
+      return { text: (truncated ? dropPartialCharacter(bytes) : bytes).toString("utf8"), truncated };
+    },
+  };
 }
 
 /** Cutting bytes off the front can split a UTF-8 character: drop its continuation bytes. */
@@ -108,13 +157,4 @@ function dropPartialCharacter(bytes: Buffer): Buffer {
   let start = 0;
   while (start < bytes.length && start < 3 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++;
   return bytes.subarray(start);
-}
-
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
 }

@@ -1,6 +1,5 @@
 /**
- * Ending a whole process group, so an agent's background children die with it. Knows nothing
- * of agents; could live in src/util.
+ * Ending a whole process group, so the children a command starts die with it.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as delay } from "node:timers/promises";

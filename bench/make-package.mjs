@@ -27,7 +27,7 @@ export async function makeBuiltPackage(dir, units) {
   writeFileSync(join(dir, "specprompt.yaml"), `${lines.join("\n")}\n`);
   writeFileSync(join(dir, "core.md"), "# bench\n\nA package with many small units.\n");
   writeFileSync(join(dir, "guide.md"), "Plain ES modules; license {{license}}.\n");
-  const { runBuild } = await import("../dist/index.js");
+  const { runBuild } = await import("../dist/lib/index.js");
   const result = await runBuild({
     dir,
     cwd: process.cwd(),

@@ -1,12 +1,12 @@
 import { readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import type { LoadedPackage, LoadedUnit } from "../package/types.js";
 import type { AgentProvider, ChatProvider } from "../providers/types.js";
 import { assemblePrompt, type NeededFile } from "./assemble-prompt.js";
 import { type BuildContext, scratchDir } from "./build-context.js";
 import { generateWithAgent } from "./generate-with-agent.js";
 import { generateWithChat, type UnitGeneration } from "./generate-with-chat.js";
-import { createOutputGuard } from "./output-guard.js";
+import { createOutputGuard, protectedMatcher } from "./output-guard.js";
 
 /** The files a finished unit has in this build: path → content (when known) and hash. */
 export interface UnitFiles {
@@ -45,7 +45,7 @@ export async function generateUnit(
       getProvider: () => ctx.getProvider(unit.model) as Promise<AgentProvider>,
       outDir: pkg.outDir,
       overlay,
-      protectedInOut: isProtectedInOut(pkg),
+      protectedInOut: protectedMatcher(pkg.outDir, pkg.dir, pkg.protectedPaths),
       workDir: join(scratchDir(pkg.dir, ctx.buildId), `agent-${unit.name}`),
       timeoutMs: ctx.providerEnv.timeoutMs,
       signal: ctx.signal,
@@ -88,12 +88,4 @@ export async function readNeededFiles(
 export function testGlobs(pkg: LoadedPackage): string[] {
   const tests = pkg.manifest.validation?.tests;
   return tests === undefined ? [] : typeof tests === "string" ? [tests] : tests;
-}
-
-/** Whether a path relative to out is one of the package's own files. */
-function isProtectedInOut(pkg: LoadedPackage): (path: string) => boolean {
-  const inOut = pkg.protectedPaths
-    .map((path) => relative(pkg.outDir, join(pkg.dir, path)).split("\\").join("/"))
-    .filter((path) => path !== "" && !path.startsWith(".."));
-  return (path) => inOut.some((p) => path === p || path.startsWith(`${p}/`));
 }

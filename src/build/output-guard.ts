@@ -27,15 +27,7 @@ const MATCH_OPTIONS = { dot: true } as const;
 export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   const owned = picomatch(options.owns, MATCH_OPTIONS);
   const isTest = options.tests.length > 0 ? picomatch(options.tests, MATCH_OPTIONS) : () => false;
-  // Compared without case: on macOS and Windows `Core.md` is the same file as `core.md`.
-  const protectedInOut = options.protectedPaths
-    .map((path) => relative(options.outDir, join(options.packageDir, path)).split("\\").join("/"))
-    .filter((path) => path !== "" && !path.startsWith(".."))
-    .map((path) => path.toLowerCase());
-  const isProtected = (path: string) => {
-    const lower = path.toLowerCase();
-    return protectedInOut.some((p) => lower === p || lower.startsWith(`${p}/`));
-  };
+  const isProtected = protectedMatcher(options.outDir, options.packageDir, options.protectedPaths);
 
   return {
     check(path) {
@@ -51,6 +43,41 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
       return undefined;
     },
   };
+}
+
+const matchers = new WeakMap<string[], Map<string, (path: string) => boolean>>();
+
+/**
+ * Whether a path relative to out is one of the package's own files (or inside one of its folders).
+ * Built once per package and list: a package with 10,000 units has 10,000 protected prompts.
+ */
+export function protectedMatcher(
+  outDir: string,
+  packageDir: string,
+  protectedPaths: string[],
+): (path: string) => boolean {
+  const key = `${outDir}\0${packageDir}`;
+  let byRoot = matchers.get(protectedPaths);
+  if (!byRoot) {
+    byRoot = new Map();
+    matchers.set(protectedPaths, byRoot);
+  }
+  const cached = byRoot.get(key);
+  if (cached) return cached;
+  // Compared without case: on macOS and Windows `Core.md` is the same file as `core.md`.
+  const inOut = new Set(
+    protectedPaths
+      .map((path) => relative(outDir, join(packageDir, path)).split("\\").join("/"))
+      .filter((path) => path !== "" && !path.startsWith(".."))
+      .map((path) => path.toLowerCase()),
+  );
+  const matcher = (path: string) => {
+    const parts = path.toLowerCase().split("/");
+    for (let i = 1; i <= parts.length; i++) if (inOut.has(parts.slice(0, i).join("/"))) return true;
+    return false;
+  };
+  byRoot.set(key, matcher);
+  return matcher;
 }
 
 /** `./a//b` → `a/b`; callers have already rejected `..`, absolute paths and backslashes. */

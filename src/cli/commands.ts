@@ -22,3 +22,21 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     load: async () => (await import("./commands/prompt.js")).promptCommand,
   },
 };
+
+/** The overview `specprompt --help` prints. */
+export function renderMainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  const lines = [
+    "specprompt — prompt packages are the source; generated code is build output",
+    "",
+    "Usage: specprompt <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}${entry.summary}`),
+    "",
+    "Every command takes --json and --help. Exit codes: 0 success, 1 a failed gate, 2 bad usage or input.",
+    "Run `specprompt <command> --help` for a command's options.",
+    "",
+  ];
+  return lines.join("\n");
+}

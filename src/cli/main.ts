@@ -2,7 +2,7 @@ import { EXIT_BAD_INPUT, formatError, isSpecPromptError } from "../errors.js";
 import { findClosestName } from "../util/closest-name.js";
 import { VERSION } from "../version.js";
 import { type CliIO, parseCommandArgs, renderCommandHelp, writeJson } from "./command.js";
-import { COMMANDS } from "./commands.js";
+import { COMMANDS, renderMainHelp } from "./commands.js";
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Never exits itself. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -66,21 +66,4 @@ function fail(io: CliIO, json: boolean, error: { code: string; message: string; 
   if (json) writeJson(io, { error });
   else io.stderr.write(`specprompt: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}\n`);
   return EXIT_BAD_INPUT;
-}
-
-function renderMainHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
-  const lines = [
-    "specprompt — prompt packages are the source; generated code is build output",
-    "",
-    "Usage: specprompt <command> [options]",
-    "",
-    "Commands:",
-    ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}${entry.summary}`),
-    "",
-    "Every command takes --json and --help. Exit codes: 0 success, 1 a failed gate, 2 bad usage or input.",
-    "Run `specprompt <command> --help` for a command's options.",
-    "",
-  ];
-  return lines.join("\n");
 }

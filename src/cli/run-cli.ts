@@ -1,7 +1,21 @@
-import { main } from "./main.js";
+import { renderMainHelp } from "./commands.js";
 
-/** The process-facing entry: real argv, streams and Ctrl-C; returns the exit code. */
+declare const __SPECPROMPT_VERSION__: string;
+
+/**
+ * The process-facing entry: real argv, streams and Ctrl-C; returns the exit code.
+ * `--version` and `--help` are answered here, before the rest of the CLI is loaded.
+ */
 export async function runCli(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    process.stdout.write(`${__SPECPROMPT_VERSION__}\n`);
+    return 0;
+  }
+  if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
+    process.stdout.write(renderMainHelp());
+    return 0;
+  }
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -10,7 +24,8 @@ export async function runCli(): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    return await main(process.argv.slice(2), {
+    const { main } = await import("./main.js");
+    return await main(argv, {
       cwd: process.cwd(),
       env: process.env,
       stdout: process.stdout,

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { createFileCache, type ResponseCache } from "../cache/response-cache.js";
+import { createFileCache } from "../cache/response-cache.js";
 import type { Lock, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
 import { readLockFile } from "../lock/read-lock.js";
 import { loadPackage } from "../package/load-package.js";
@@ -13,69 +12,25 @@ import { recoverTransactions } from "../util/file-transaction.js";
 import { sha256 } from "../util/hash.js";
 import { runGraph } from "../util/run-graph.js";
 import { type BuildContext, STATE_DIR, scratchDir, stagingDir } from "./build-context.js";
-import type { BuildEvent } from "./build-events.js";
 import { acquireBuildLock } from "./build-lock.js";
+import type { BuildOptions, BuildResult } from "./build-types.js";
 import { assertNoHandEdits, commitBuild, findForeignFiles, findHandEdits } from "./commit-build.js";
 import { composeLock } from "./compose-lock.js";
+import { checkFreshBuild, makeBuildId, upToDateResult } from "./fresh-build.js";
+import { freshnessKey, recordFresh } from "./freshness-index.js";
 import { generateUnit, type UnitFiles } from "./generate-unit.js";
 import { type BuildPlan, planBuild, type UnitAction } from "./plan-build.js";
 import { runValidation, type ValidationResult } from "./run-validation.js";
 import { computeUnitInputs, hashOutputs } from "./unit-inputs.js";
 import { createWorkTree } from "./work-tree.js";
 
-export interface BuildOptions {
-  /** Package folder or manifest path, resolved against cwd. */
-  dir: string;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  set?: Record<string, string>;
-  /** --model: overrides every unit's model. */
-  model?: string;
-  offline?: boolean;
-  /** Overwrite hand edits and files specprompt did not write. */
-  force?: boolean;
-  concurrency?: number;
-  timeoutMs?: number;
-  maxRetries?: number;
-  reporter?: (event: BuildEvent) => void;
-  /** Injected in tests; defaults to the real drivers. */
-  createProvider?: (modelId: string, env: ProviderEnv) => Promise<Provider>;
-  cache?: ResponseCache;
-  now?: () => Date;
-  signal?: AbortSignal;
-}
-
-export interface UnitReport {
-  unit: string;
-  action: UnitAction;
-  reasons: string[];
-  model: string;
-  files: string[];
-  tokens: { input: number; output: number };
-  cost?: number;
-  requests: number;
-  cachedRequests: number;
-  refused: string[];
-}
-
-export interface BuildResult {
-  status: "up-to-date" | "built" | "failed";
-  buildId: string;
-  package: { name: string; version: string; dir: string };
-  plan: BuildPlan;
-  units: UnitReport[];
-  validation?: Omit<ValidationResult, "output"> & { output?: string };
-  tokens: { input: number; output: number };
-  cost?: number;
-  filesWritten: number;
-  lockWritten: boolean;
-  warnings: string[];
-  durationMs: number;
-}
-
 /** Build a package: plan, generate what is stale, validate, and commit outputs and lock atomically. */
+export type { BuildOptions, BuildResult, UnitReport } from "./build-types.js";
+
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
+  const fresh = await checkFreshBuild(options);
+  if (fresh) return fresh;
   const { pkg, warnings } = await loadPackage(options.dir, {
     cwd: options.cwd,
     set: options.set,
@@ -113,19 +68,12 @@ async function buildLocked(
   report({ type: "plan", plan });
 
   const time = now();
-  const buildId = `${time.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(3).toString("hex")}`;
-  const result: BuildResult = {
-    status: "up-to-date",
+  const buildId = makeBuildId(time);
+  const result = upToDateResult(
     buildId,
-    package: { name: pkg.manifest.name, version: pkg.manifest.version, dir: pkg.dir },
-    plan,
-    units: [],
-    tokens: { input: 0, output: 0 },
-    filesWritten: 0,
-    lockWritten: false,
-    warnings,
-    durationMs: 0,
-  };
+    { package: { name: pkg.manifest.name, version: pkg.manifest.version, dir: pkg.dir }, plan, warnings },
+    started,
+  );
   const planByUnit = new Map(plan.units.map((unitPlan) => [unitPlan.unit, unitPlan]));
   const nothingToDo =
     plan.units.every((unitPlan) => unitPlan.action === "keep") && plan.removedUnits.length === 0;
@@ -134,6 +82,7 @@ async function buildLocked(
     previous.version === pkg.manifest.version &&
     JSON.stringify(previous.params) === JSON.stringify(pkg.params);
   if (nothingToDo && lockCurrent) {
+    if (previous) await rememberFresh(pkg, previous, result, options, started);
     result.durationMs = Date.now() - started;
     return result;
   }
@@ -168,7 +117,16 @@ async function buildLocked(
   };
 
   try {
-    return await generateAndCommit(ctx, options, result, previous, previousLockText, planByUnit, time);
+    return await generateAndCommit(
+      ctx,
+      options,
+      result,
+      previous,
+      previousLockText,
+      planByUnit,
+      time,
+      started,
+    );
   } finally {
     await rm(scratchDir(pkg.dir, buildId), { recursive: true, force: true });
     result.durationMs = Date.now() - started;
@@ -183,6 +141,7 @@ async function generateAndCommit(
   previousLockText: string | undefined,
   planByUnit: Map<string, BuildPlan["units"][number]>,
   time: Date,
+  startedAt: number,
 ): Promise<BuildResult> {
   const { pkg } = ctx;
   for (const unitPlan of planByUnit.values()) {
@@ -314,7 +273,26 @@ async function generateAndCommit(
   result.filesWritten = committed.files;
   result.lockWritten = committed.lockWritten;
   result.status = updated.size > 0 || committed.files > 0 ? "built" : "up-to-date";
+  await rememberFresh(pkg, lock, result, options, startedAt);
   return result;
+}
+
+async function rememberFresh(
+  pkg: LoadedPackage,
+  lock: Lock,
+  result: BuildResult,
+  options: BuildOptions,
+  started: number,
+): Promise<void> {
+  const plan = planBuild(pkg, lock);
+  if (plan.units.some((unit) => unit.action !== "keep") || plan.removedUnits.length > 0) return;
+  await recordFresh(
+    pkg,
+    lock,
+    { package: result.package, plan, warnings: result.warnings },
+    freshnessKey(options),
+    started,
+  );
 }
 
 async function validate(

@@ -1,4 +1,5 @@
-import { type BuildResult, runBuild } from "../../build/run-build.js";
+import type { BuildOptions, BuildResult } from "../../build/build-types.js";
+import { checkFreshBuild } from "../../build/fresh-build.js";
 import { UsageError } from "../../errors.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
 import { formatCost, formatDuration, formatTokens, wantsLiveOutput } from "../format.js";
@@ -36,9 +37,9 @@ export const buildCommand: CommandDef = {
   async run({ values, positionals, io }) {
     const json = Boolean(values.json);
     const progress = createBuildProgress(io.stderr, { live: !json && wantsLiveOutput(io.stderr, io.env) });
-    let result: BuildResult;
+    let result: BuildResult | undefined;
     try {
-      result = await runBuild({
+      const options: BuildOptions = {
         ...packageArgs(values, positionals),
         cwd: io.cwd,
         env: io.env,
@@ -49,7 +50,11 @@ export const buildCommand: CommandDef = {
         maxRetries: nonNegativeInt(values.retries, "--retries"),
         reporter: json ? undefined : (event) => progress.onEvent(event),
         signal: io.signal,
-      });
+      };
+      // A build with nothing to do is answered from the freshness index without loading the engine.
+      result =
+        (await checkFreshBuild(options)) ??
+        (await (await import("../../build/run-build.js")).runBuild(options));
     } finally {
       progress.stop();
     }

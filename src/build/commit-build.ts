@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GateError } from "../errors.js";
 import type { Lock } from "../lock/lock-schema.js";
-import { LOCK_FILE, serializeLock } from "../lock/read-lock.js";
+import { LOCK_FILE, markLockChecked, serializeLock } from "../lock/read-lock.js";
 import { applyFileTransaction, type FileChange } from "../util/file-transaction.js";
 import { sha256 } from "../util/hash.js";
 import { stagingDir } from "./build-context.js";

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { findManifest } from "../package/find-manifest.js";
 import type { BuildOptions, BuildResult } from "./build-types.js";
 import { type FreshResult, freshnessKey, readFresh } from "./freshness-index.js";
@@ -18,6 +17,7 @@ export async function checkFreshBuild(options: BuildOptions): Promise<BuildResul
   return upToDateResult(makeBuildId((options.now ?? (() => new Date()))()), fresh, started);
 }
 
+/** The report of a build that had nothing to do. */
 export function upToDateResult(buildId: string, fresh: FreshResult, started: number): BuildResult {
   return {
     status: "up-to-date",
@@ -33,6 +33,11 @@ export function upToDateResult(buildId: string, fresh: FreshResult, started: num
   };
 }
 
+/** `20261121T094725Z-39b7c1`: sortable by time; one build per package runs at a time. */
 export function makeBuildId(time: Date): string {
-  return `${time.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}-${randomBytes(3).toString("hex")}`;
+  return `${time.toISOString().replace(/[-:]/g, "").replace(/\.\d+/, "")}-${Math.floor(
+    Math.random() * 0x1000000,
+  )
+    .toString(16)
+    .padStart(6, "0")}`;
 }

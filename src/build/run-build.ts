@@ -17,9 +17,10 @@ import type { BuildOptions, BuildResult } from "./build-types.js";
 import { assertNoHandEdits, commitBuild, findForeignFiles, findHandEdits } from "./commit-build.js";
 import { composeLock } from "./compose-lock.js";
 import { checkFreshBuild, makeBuildId, upToDateResult } from "./fresh-build.js";
-import { freshnessKey, recordFresh } from "./freshness-index.js";
+import { freshnessKey } from "./freshness-index.js";
 import { generateUnit, type UnitFiles } from "./generate-unit.js";
 import { type BuildPlan, planBuild, type UnitAction } from "./plan-build.js";
+import { recordFresh } from "./record-fresh.js";
 import { runValidation, type ValidationResult } from "./run-validation.js";
 import { computeUnitInputs, hashOutputs } from "./unit-inputs.js";
 import { createWorkTree } from "./work-tree.js";
@@ -126,6 +127,7 @@ async function buildLocked(
       planByUnit,
       time,
       started,
+      missing,
     );
   } finally {
     await rm(scratchDir(pkg.dir, buildId), { recursive: true, force: true });
@@ -142,6 +144,7 @@ async function generateAndCommit(
   planByUnit: Map<string, BuildPlan["units"][number]>,
   time: Date,
   startedAt: number,
+  missing: Record<string, string[]>,
 ): Promise<BuildResult> {
   const { pkg } = ctx;
   for (const unitPlan of planByUnit.values()) {
@@ -165,9 +168,7 @@ async function generateAndCommit(
       const needsState: Record<string, string> = {};
       for (const need of unit.needs) needsState[need] = hashOutputs(finalFiles.get(need)?.hashes ?? {});
       const { inputs, inputHash } = computeUnitInputs(pkg, unit, needsState);
-      const missingFiles = Object.keys(entry?.outputs ?? {}).some(
-        (path) => !existsSync(`${pkg.outDir}/${path}`),
-      );
+      const missingFiles = missing[name] !== undefined;
       if (entry && entry.inputHash === inputHash && !missingFiles) {
         finalFiles.set(name, { hashes: entry.outputs });
         if (unitPlan.action !== "keep") ctx.report({ type: "unit-kept", unit: name });

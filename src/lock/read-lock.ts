@@ -21,9 +21,8 @@ export async function readLockFile(dir: string): Promise<{ lock: Lock; text: str
   }
   // The schema check is skipped for a lock file this version already checked, recognised like
   // git's index recognises files: by size, mtime and inode.
-  const markerPath = join(dir, LOCAL_STATE_DIR, "lock-checked");
-  const info = statSync(path);
-  const key = `${VERSION} ${info.size} ${info.mtimeMs} ${info.ino}`;
+  const markerPath = join(dir, LOCAL_STATE_DIR, LOCK_MARKER);
+  const key = lockStatKey(path);
   let checked: string | undefined;
   try {
     checked = readFileSync(markerPath, "utf8");
@@ -41,6 +40,20 @@ export async function readLockFile(dir: string): Promise<{ lock: Lock; text: str
   const lock = parseLock(text, path);
   await writeFileAtomic(markerPath, key).catch(() => {});
   return { lock, text };
+}
+
+/** Record that the lock in `dir` as it is now is valid: we just wrote it from a checked value. */
+export async function markLockChecked(dir: string): Promise<void> {
+  await writeFileAtomic(join(dir, LOCAL_STATE_DIR, LOCK_MARKER), lockStatKey(join(dir, LOCK_FILE))).catch(
+    () => {},
+  );
+}
+
+const LOCK_MARKER = "lock-checked";
+
+function lockStatKey(path: string): string {
+  const info = statSync(path);
+  return `${VERSION} ${info.size} ${info.mtimeMs} ${info.ino}`;
 }
 
 /** The lock of the package in `dir`, or undefined when it was never built. */

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SpecPromptError } from "../errors.js";
 
@@ -11,12 +11,12 @@ export const FIND_HINT = "run `specprompt init <name>` to create a package, or p
 /** The absolute path of the manifest for a package folder or a manifest file; E_MANIFEST when there is none. */
 export async function findManifest(dirOrFile: string, cwd: string): Promise<string> {
   const target = resolve(cwd, dirOrFile);
-  const info = await stat(target).catch(() => undefined);
+  const info = statSync(target, { throwIfNoEntry: false });
   if (!info)
     throw new SpecPromptError("E_MANIFEST", `no such file or folder: ${dirOrFile}`, { hint: FIND_HINT });
   if (!info.isDirectory()) return target;
   const manifestPath = join(target, MANIFEST_FILE);
-  const manifestInfo = await stat(manifestPath).catch(() => undefined);
+  const manifestInfo = statSync(manifestPath, { throwIfNoEntry: false });
   if (!manifestInfo?.isFile()) {
     throw new SpecPromptError("E_MANIFEST", `no ${MANIFEST_FILE} in ${dirOrFile}`, { hint: FIND_HINT });
   }

@@ -64,5 +64,6 @@ export async function commitBuild(options: {
   if (lockWritten) changes.push({ path: join(options.pkgDir, LOCK_FILE), content: lockText });
   if (changes.length > 0)
     await applyFileTransaction(join(stagingDir(options.pkgDir), options.buildId), changes);
+  if (lockWritten) await markLockChecked(options.pkgDir);
   return { files, lockWritten };
 }

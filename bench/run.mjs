@@ -50,10 +50,9 @@ async function versusNode(label, args, limit, check) {
 await versusNode("specprompt --version", [cli, "--version"], 1.5);
 await versusNode("specprompt --help", [cli, "--help"], 1.5);
 
+// No model is configured in these runs (no key, no base URL): a request would fail the build.
 const noRequests = (result) => {
-  const report = JSON.parse(result.stdout);
-  if (report.status !== "up-to-date" || report.units.length > 0)
-    throw new Error("a no-op build generated something");
+  if (!/is up to date/.test(result.stdout)) throw new Error(`not up to date: ${result.stdout}`);
 };
 for (const [units, limit] of quick
   ? [[1000, 2]]
@@ -65,12 +64,13 @@ for (const [units, limit] of quick
   const setup = performance.now();
   await makeBuiltPackage(dir, units);
   console.error(`built a ${units}-unit package in ${Math.round(performance.now() - setup)} ms`);
-  await run([cli, "build", dir, "--json"]); // first run fills the machine-local manifest index
-  await versusNode(`no-op build, ${units} units`, [cli, "build", dir, "--json"], limit, noRequests);
+  await run([cli, "build", dir]); // the first run after setup fills the machine-local indexes
+  await versusNode(`no-op build, ${units} units`, [cli, "build", dir], limit, noRequests);
 }
 
-// Editing one unit of 1,000: exactly one generation over real HTTP; our overhead is the wall time
-// beyond a no-op build and beyond the time the model server spent answering.
+// Editing one unit of 1,000: exactly one generation over real HTTP. "Our overhead" is the time
+// beyond the model server's latency: measured in-process (warm, as a watch mode or a library user
+// sees it) and for a whole CLI run (where Node's start-up is subtracted too).
 {
   const dir = join(work, "pkg-1000");
   const latencyMs = 100;
@@ -80,37 +80,40 @@ for (const [units, limit] of quick
     if (messages.at(-1).role === "tool") return { text: "done", usage: { input: 10, output: 2 } };
     const unit = /## Your task: unit `u(\d+)`/.exec(messages.find((m) => m.role === "user").content)[1];
     const content = `export function value${unit}() {\n  return ${unit} + ${server.requests.length};\n}\n`;
-    return {
-      toolCalls: [{ name: "write_file", input: { path: `src/u${unit}.js`, content } }],
-      usage: { input: 100, output: 20 },
-    };
+    return { toolCalls: [{ name: "write_file", input: { path: `src/u${unit}.js`, content } }], usage: { input: 100, output: 20 } };
   });
   const env = { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: "bench" };
-  const overheads = [];
-  for (let i = 0; i < RUNS; i++) {
+  const expectOneUnit = (report, requests) => {
+    if (report.units.length !== 1 || report.units[0].unit !== "u500" || requests !== 2) {
+      throw new Error(`expected exactly one generation (2 requests), got ${report.units.length} units, ${requests} requests`);
+    }
+  };
+  const { runBuild } = await import("../dist/lib/index.js");
+  const inProcess = [];
+  for (let i = 0; i < RUNS + 1; i++) {
     appendFileSync(join(dir, "units", "u500.md"), `Edit ${i}.\n`);
     const before = server.requests.length;
+    const started = performance.now();
+    const report = await runBuild({ dir, cwd: process.cwd(), env });
+    const wall = performance.now() - started;
+    expectOneUnit(report, server.requests.length - before);
+    if (i > 0) inProcess.push(wall - 2 * latencyMs); // the first run loads the modules
+  }
+  const cliOverheads = [];
+  for (let i = 0; i < RUNS; i++) {
+    appendFileSync(join(dir, "units", "u500.md"), `CLI edit ${i}.\n`);
+    const before = server.requests.length;
+    const base = await run(["-e", "0"]);
     const edited = await run([cli, "build", dir, "--json"], env);
-    const after = await run([cli, "build", dir, "--json"], env);
     if (edited.code !== 0) throw new Error(`edited build failed: ${edited.stdout}${edited.stderr}`);
-    const report = JSON.parse(edited.stdout);
-    const requests = server.requests.length - before;
-    if (report.units.length !== 1 || report.units[0].unit !== "u500" || requests !== 2) {
-      throw new Error(
-        `expected exactly one generation (2 requests), got ${report.units.length} units, ${requests} requests`,
-      );
-    }
-    overheads.push(edited.ms - after.ms - requests * latencyMs);
+    expectOneUnit(JSON.parse(edited.stdout), server.requests.length - before);
+    cliOverheads.push(edited.ms - base.ms - 2 * latencyMs);
   }
   await server.close();
-  const overhead = median(overheads);
-  results.push({
-    label: "edit 1 of 1,000 units: overhead beyond the model",
-    ms: overhead,
-    limit: 50,
-    ok: overhead <= 50,
-    unit: "ms",
-  });
+  const warm = median(inProcess);
+  results.push({ label: "edit 1 of 1,000: overhead in-process", ms: warm, limit: 50, ok: warm <= 50, unit: "ms" });
+  const cold = median(cliOverheads);
+  results.push({ label: "edit 1 of 1,000: overhead of a CLI run", ms: cold, limit: 50, ok: cold <= 50, unit: "ms" });
 }
 
 console.log("\nbenchmark                                        ours       node -e 0   ratio   limit");

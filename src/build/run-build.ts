@@ -285,8 +285,15 @@ async function rememberFresh(
   options: BuildOptions,
   started: number,
 ): Promise<void> {
-  const plan = planBuild(pkg, lock);
-  if (plan.units.some((unit) => unit.action !== "keep") || plan.removedUnits.length > 0) return;
+  // Every unit was just checked or regenerated against this lock, so it is all "keep"; the plan is
+  // read from the lock rather than recomputed (that would hash every input a second time).
+  const units: BuildPlan["units"] = [];
+  for (const unit of pkg.units) {
+    const entry = lock.units[unit.name];
+    if (!entry) return;
+    units.push({ unit: unit.name, action: "keep", reasons: [], inputHash: entry.inputHash });
+  }
+  const plan: BuildPlan = { units, removedUnits: [] };
   await recordFresh(
     pkg,
     lock,

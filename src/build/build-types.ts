@@ -4,14 +4,19 @@ import type { BuildEvent } from "./build-events.js";
 import type { BuildPlan, UnitAction } from "./plan-build.js";
 import type { ValidationResult } from "./run-validation.js";
 
-export interface BuildOptions {
+/** Which package, and the overrides every command that loads one takes. */
+export interface PackageArgs {
   /** Package folder or manifest path, resolved against cwd. */
   dir: string;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** --set: params that override the manifest's. */
   set?: Record<string, string>;
   /** --model: overrides every unit's model. */
   model?: string;
+}
+
+export interface BuildOptions extends PackageArgs {
   offline?: boolean;
   /** Overwrite hand edits and files specprompt did not write. */
   force?: boolean;

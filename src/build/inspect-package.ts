@@ -6,16 +6,11 @@ import { loadPackage } from "../package/load-package.js";
 import type { LoadedPackage } from "../package/types.js";
 import type { ChatRequest, Message } from "../providers/types.js";
 import { assemblePrompt, WRITE_FILE_TOOL } from "./assemble-prompt.js";
+import type { PackageArgs } from "./build-types.js";
 import { readNeededFiles, type UnitFiles } from "./generate-unit.js";
 import { type BuildPlan, planBuild } from "./plan-build.js";
 
-export interface PackageArgs {
-  dir: string;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  set?: Record<string, string>;
-  model?: string;
-}
+export type { PackageArgs } from "./build-types.js";
 
 /** What `specprompt plan` reports: the plan a build would follow, computed without a model. */
 export async function planPackage(

@@ -80,12 +80,17 @@ for (const [units, limit] of quick
     if (messages.at(-1).role === "tool") return { text: "done", usage: { input: 10, output: 2 } };
     const unit = /## Your task: unit `u(\d+)`/.exec(messages.find((m) => m.role === "user").content)[1];
     const content = `export function value${unit}() {\n  return ${unit} + ${server.requests.length};\n}\n`;
-    return { toolCalls: [{ name: "write_file", input: { path: `src/u${unit}.js`, content } }], usage: { input: 100, output: 20 } };
+    return {
+      toolCalls: [{ name: "write_file", input: { path: `src/u${unit}.js`, content } }],
+      usage: { input: 100, output: 20 },
+    };
   });
   const env = { OPENAI_BASE_URL: server.openaiBaseURL, OPENAI_API_KEY: "bench" };
   const expectOneUnit = (report, requests) => {
     if (report.units.length !== 1 || report.units[0].unit !== "u500" || requests !== 2) {
-      throw new Error(`expected exactly one generation (2 requests), got ${report.units.length} units, ${requests} requests`);
+      throw new Error(
+        `expected exactly one generation (2 requests), got ${report.units.length} units, ${requests} requests`,
+      );
     }
   };
   const { runBuild } = await import("../dist/lib/index.js");
@@ -111,9 +116,21 @@ for (const [units, limit] of quick
   }
   await server.close();
   const warm = median(inProcess);
-  results.push({ label: "edit 1 of 1,000: overhead in-process", ms: warm, limit: 50, ok: warm <= 50, unit: "ms" });
+  results.push({
+    label: "edit 1 of 1,000: overhead in-process",
+    ms: warm,
+    limit: 50,
+    ok: warm <= 50,
+    unit: "ms",
+  });
   const cold = median(cliOverheads);
-  results.push({ label: "edit 1 of 1,000: overhead of a CLI run", ms: cold, limit: 50, ok: cold <= 50, unit: "ms" });
+  results.push({
+    label: "edit 1 of 1,000: overhead of a CLI run",
+    ms: cold,
+    limit: 50,
+    ok: cold <= 50,
+    unit: "ms",
+  });
 }
 
 console.log("\nbenchmark                                        ours       node -e 0   ratio   limit");

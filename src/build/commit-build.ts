@@ -17,11 +17,11 @@ export function findHandEdits(outDir: string, recorded: Record<string, string>):
   return edited.sort();
 }
 
-/** Refuse to overwrite or delete a hand edit unless `force`: a build never loses someone's work. */
-export function assertNoHandEdits(edited: string[], force: boolean, what: string): void {
-  if (edited.length === 0 || force) return;
-  throw new GateError("E_DRIFT", `${what} would overwrite hand edits in ${edited.join(", ")}`, {
-    hint: "see them with `specprompt diff`, move the intent into the package, or pass --force to overwrite",
+/** Refuse to overwrite or delete work that is not ours unless `force`: a build never loses it. */
+export function assertNothingLost(paths: string[], force: boolean, what: string): void {
+  if (paths.length === 0 || force) return;
+  throw new GateError("E_DRIFT", `${what}: ${paths.join(", ")}`, {
+    hint: "move what they hold into the package (or out of the owned paths), or pass --force to overwrite them",
   });
 }
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoadedPackage, LoadedUnit } from "../package/types.js";
 import type { AgentProvider, ChatProvider } from "../providers/types.js";
+import { asList } from "../util/as-list.js";
 import { assemblePrompt, type NeededFile } from "./assemble-prompt.js";
 import { type BuildContext, scratchDir } from "./build-context.js";
 import { generateWithAgent } from "./generate-with-agent.js";
@@ -86,6 +87,5 @@ export async function readNeededFiles(
 
 /** The manifest's validation test globs (relative to out): new files matching them are tests too. */
 export function testGlobs(pkg: LoadedPackage): string[] {
-  const tests = pkg.manifest.validation?.tests;
-  return tests === undefined ? [] : typeof tests === "string" ? [tests] : tests;
+  return asList(pkg.manifest.validation?.tests);
 }

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { SpecPromptError } from "../errors.js";
 import type { Lock } from "../lock/lock-schema.js";
 import { readLock } from "../lock/read-lock.js";
@@ -8,6 +7,7 @@ import type { ChatRequest, Message } from "../providers/types.js";
 import { assemblePrompt, WRITE_FILE_TOOL } from "./assemble-prompt.js";
 import type { PackageArgs } from "./build-types.js";
 import { readNeededFiles, type UnitFiles } from "./generate-unit.js";
+import { findMissingOutputs } from "./missing-outputs.js";
 import { type BuildPlan, planBuild } from "./plan-build.js";
 
 export type { PackageArgs } from "./build-types.js";
@@ -18,14 +18,7 @@ export async function planPackage(
 ): Promise<{ pkg: LoadedPackage; lock: Lock | undefined; plan: BuildPlan; warnings: string[] }> {
   const { pkg, warnings } = await loadPackage(args.dir, args);
   const lock = await readLock(pkg.dir);
-  const missing: Record<string, string[]> = {};
-  for (const unit of pkg.units) {
-    const absent = Object.keys(lock?.units[unit.name]?.outputs ?? {}).filter(
-      (path) => !existsSync(`${pkg.outDir}/${path}`),
-    );
-    if (absent.length > 0) missing[unit.name] = absent;
-  }
-  return { pkg, lock, plan: planBuild(pkg, lock, missing), warnings };
+  return { pkg, lock, plan: planBuild(pkg, lock, findMissingOutputs(pkg, lock)), warnings };
 }
 
 /** The exact first request a unit's build sends (chat), or the agent's prompt text (cmd:). */

@@ -5,8 +5,10 @@ import { LOCK_FILE } from "../lock/lock-file.js";
 import type { Lock } from "../lock/lock-schema.js";
 import { LOCAL_STATE_DIR } from "../package/manifest-cache.js";
 import type { LoadedPackage } from "../package/types.js";
+import { asList } from "../util/as-list.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { FRESH_INDEX_FILE, type FreshRecord, type FreshResult } from "./freshness-index.js";
+import { testGlobs } from "./generate-unit.js";
 
 /**
  * Remember that `pkg` is up to date with `lock` (call only when it is). Best effort. Files changed
@@ -41,10 +43,9 @@ export async function recordFresh(
   }
   for (const dir of new Set(outputs.map((path) => dirname(path))))
     record.dirs.push([dir, statSync(dir).mtimeMs]);
-  const globs = (value: string | string[] | undefined) => (value === undefined ? [] : [value].flat());
   for (const [root, patterns] of [
-    [pkg.dir, globs(pkg.manifest.context)],
-    [pkg.outDir, globs(pkg.manifest.validation?.tests)],
+    [pkg.dir, asList(pkg.manifest.context)],
+    [pkg.outDir, testGlobs(pkg)],
   ] as const) {
     for (const pattern of patterns) {
       for (const dir of listDirs(join(root, picomatch.scan(pattern).base))) {

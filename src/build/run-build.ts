@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { createFileCache } from "../cache/response-cache.js";
+import { CACHE_DIR, createFileCache } from "../cache/response-cache.js";
 import type { Lock, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
 import { readLockFile } from "../lock/read-lock.js";
 import { loadPackage } from "../package/load-package.js";
@@ -11,14 +10,15 @@ import type { Provider, ProviderEnv } from "../providers/types.js";
 import { recoverTransactions } from "../util/file-transaction.js";
 import { sha256 } from "../util/hash.js";
 import { runGraph } from "../util/run-graph.js";
-import { type BuildContext, STATE_DIR, scratchDir, stagingDir } from "./build-context.js";
+import { type BuildContext, scratchDir, stagingDir } from "./build-context.js";
 import { acquireBuildLock } from "./build-lock.js";
 import type { BuildOptions, BuildResult } from "./build-types.js";
-import { assertNoHandEdits, commitBuild, findForeignFiles, findHandEdits } from "./commit-build.js";
+import { assertNothingLost, commitBuild, findForeignFiles, findHandEdits } from "./commit-build.js";
 import { composeLock } from "./compose-lock.js";
 import { checkFreshBuild, makeBuildId, upToDateResult } from "./fresh-build.js";
 import { freshnessKey } from "./freshness-index.js";
 import { generateUnit, type UnitFiles } from "./generate-unit.js";
+import { findMissingOutputs } from "./missing-outputs.js";
 import { type BuildPlan, planBuild, type UnitAction } from "./plan-build.js";
 import { recordFresh } from "./record-fresh.js";
 import { runValidation, type ValidationResult } from "./run-validation.js";
@@ -58,12 +58,7 @@ async function buildLocked(
   const previous = lockFile?.lock;
   const previousLockText = lockFile?.text;
 
-  const missing: Record<string, string[]> = {};
-  for (const unit of pkg.units) {
-    const outputs = previous?.units[unit.name]?.outputs ?? {};
-    const absent = Object.keys(outputs).filter((path) => !existsSync(`${pkg.outDir}/${path}`));
-    if (absent.length > 0) missing[unit.name] = absent;
-  }
+  const missing = findMissingOutputs(pkg, previous);
   const plan = planBuild(pkg, previous, missing);
   const report = options.reporter ?? (() => {});
   report({ type: "plan", plan });
@@ -101,7 +96,7 @@ async function buildLocked(
   const ctx: BuildContext = {
     pkg,
     buildId,
-    cache: options.cache ?? createFileCache(join(pkg.dir, STATE_DIR, "cache")),
+    cache: options.cache ?? createFileCache(join(pkg.dir, CACHE_DIR)),
     offline: options.offline ?? false,
     force: options.force ?? false,
     providerEnv,
@@ -150,7 +145,11 @@ async function generateAndCommit(
   for (const unitPlan of planByUnit.values()) {
     if (unitPlan.action !== "generate") continue;
     const recorded = previous?.units[unitPlan.unit]?.outputs ?? {};
-    assertNoHandEdits(findHandEdits(pkg.outDir, recorded), ctx.force, `regenerating unit ${unitPlan.unit}`);
+    assertNothingLost(
+      findHandEdits(pkg.outDir, recorded),
+      ctx.force,
+      `regenerating unit ${unitPlan.unit} would overwrite hand edits`,
+    );
   }
 
   const overlay = new Map<string, string | null>();
@@ -233,12 +232,20 @@ async function generateAndCommit(
 
   for (const removed of result.plan.removedUnits) {
     const outputs = previous?.units[removed]?.outputs ?? {};
-    assertNoHandEdits(findHandEdits(pkg.outDir, outputs), ctx.force, `removing unit ${removed}`);
+    assertNothingLost(
+      findHandEdits(pkg.outDir, outputs),
+      ctx.force,
+      `removing unit ${removed} would delete hand edits`,
+    );
     for (const path of Object.keys(outputs)) if (!overlay.has(path)) overlay.set(path, null);
   }
 
   const known = new Set(Object.values(previous?.units ?? {}).flatMap((entry) => Object.keys(entry.outputs)));
-  assertNoHandEdits(findForeignFiles(pkg.outDir, overlay, known), ctx.force, "this build");
+  assertNothingLost(
+    findForeignFiles(pkg.outDir, overlay, known),
+    ctx.force,
+    "this build would overwrite files specprompt did not write",
+  );
 
   let validation: ValidationRecord | undefined;
   if ((updated.size > 0 || result.plan.removedUnits.length > 0) && pkg.validation.command) {

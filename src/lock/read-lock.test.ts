@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SpecPromptError } from "../errors.js";
+import { rejectionOf } from "../../test/support/rejection-of.js";
+import type { SpecPromptError } from "../errors.js";
 import type { Lock } from "./lock-schema.js";
 import { parseLock } from "./parse-lock.js";
 import { LOCK_FILE, readLock, readLockFile, serializeLock } from "./read-lock.js";
@@ -49,13 +50,7 @@ function sampleLock(): Lock {
 
 async function lockError(text: string): Promise<SpecPromptError> {
   await writeFile(join(dir, LOCK_FILE), text);
-  const error = await readLock(dir).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof SpecPromptError))
-    throw new Error(`expected a SpecPromptError, got ${String(error)}`);
-  return error;
+  return rejectionOf(readLock(dir));
 }
 
 describe("readLock", () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SpecPromptError } from "../errors.js";
+import { rejectionOf } from "../../test/support/rejection-of.js";
 import { sha256 } from "../util/hash.js";
 import { type LoadPackageOptions, loadPackage } from "./load-package.js";
 
@@ -25,16 +25,6 @@ async function writeFiles(files: Record<string, string>): Promise<void> {
 
 function load(options: Partial<LoadPackageOptions> = {}) {
   return loadPackage("pkg", { cwd: root, env: {}, ...options });
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<SpecPromptError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof SpecPromptError))
-    throw new Error(`expected a SpecPromptError, got ${String(error)}`);
-  return error;
 }
 
 describe("loadPackage", () => {

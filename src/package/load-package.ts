@@ -1,6 +1,7 @@
 import { basename, dirname, posix, resolve } from "node:path";
 import { SpecPromptError, UsageError } from "../errors.js";
 import type { ModelParams } from "../providers/types.js";
+import { asList } from "../util/as-list.js";
 import { normalizeLayerPath, toPosixPath } from "./contained-path.js";
 import { findManifest, MANIFEST_FILE } from "./find-manifest.js";
 import { readManifestCached, readManifestChecked } from "./manifest-cache.js";
@@ -99,7 +100,7 @@ async function loadFrom(
     (name): LoadedUnit => ({
       name,
       prompt: promptByUnit.get(name),
-      owns: toList(unitSpecs[name]!.owns),
+      owns: asList(unitSpecs[name]!.owns),
       needs: unitSpecs[name]!.needs ?? [],
       model: models.get(name)!,
       modelParams: { ...manifest.modelParams, ...unitSpecs[name]!.modelParams } satisfies ModelParams,
@@ -181,8 +182,4 @@ function resolveModels(
 
 function stringifyParams(params: Manifest["params"]): Record<string, string> {
   return Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, String(value)]));
-}
-
-function toList(value: string | string[]): string[] {
-  return typeof value === "string" ? [value] : value;
 }

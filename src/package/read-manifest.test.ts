@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { formatError, SpecPromptError } from "../errors.js";
+import { rejectionOf } from "../../test/support/rejection-of.js";
+import { formatError } from "../errors.js";
 import { findManifest } from "./find-manifest.js";
 import { ManifestError, readManifest } from "./read-manifest.js";
 
@@ -13,16 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-async function rejectionOf(promise: Promise<unknown>): Promise<SpecPromptError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof SpecPromptError))
-    throw new Error(`expected a SpecPromptError, got ${String(error)}`);
-  return error;
-}
 
 describe("findManifest", () => {
   it("finds specprompt.yaml in a package folder given relative to cwd", async () => {

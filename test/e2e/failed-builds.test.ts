@@ -62,4 +62,31 @@ describe("a build that does not finish", () => {
     expect(readFileSync(join(dir, "src/c.js"), "utf8")).toBe(files.c!["src/c.js"]);
     expect(Object.keys(readLockJson(dir).units).sort()).toEqual(["a", "b", "c"]);
   });
+
+  test("refuses to regenerate over a hand edit, loses nothing, and overwrites it only with --force", async () => {
+    const files = chainFiles();
+    const { server, env } = await startModelWriter({ files });
+    const { dir } = await makePackage(chainPackage());
+    expect((await runCli(["build"], { cwd: dir, env })).code).toBe(0);
+    const edited = `${files.a!["src/a.js"]}// a hand edit\n`;
+    writeFileSync(join(dir, "src/a.js"), edited);
+    writeFileSync(
+      join(dir, "units/a.md"),
+      "Write `src/a.js` exporting `a()`, which returns 1. Keep it short.\n",
+    );
+    const before = snapshotTree(dir);
+    const requests = server.requests.length;
+
+    const refused = await runCli(["build"], { cwd: dir, env });
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("would overwrite hand edits: src/a.js");
+    expect(refused.stderr).toContain("--force");
+    expect(server.requests.length).toBe(requests);
+    expect(snapshotTree(dir)).toEqual(before);
+
+    const forced = await runCli(["build", "--force"], { cwd: dir, env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(join(dir, "src/a.js"), "utf8")).toBe(files.a!["src/a.js"]);
+  });
 });

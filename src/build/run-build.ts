@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CACHE_DIR, createFileCache } from "../cache/response-cache.js";
 import type { Lock, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
+import { lockedUnit } from "../lock/locked-unit.js";
 import { readLockFile } from "../lock/read-lock.js";
 import { loadPackage } from "../package/load-package.js";
 import type { LoadedPackage } from "../package/types.js";
@@ -70,7 +71,6 @@ async function buildLocked(
     { package: { name: pkg.manifest.name, version: pkg.manifest.version, dir: pkg.dir }, plan, warnings },
     started,
   );
-  const planByUnit = new Map(plan.units.map((unitPlan) => [unitPlan.unit, unitPlan]));
   const nothingToDo =
     plan.units.every((unitPlan) => unitPlan.action === "keep") && plan.removedUnits.length === 0;
   const lockCurrent =
@@ -113,38 +113,43 @@ async function buildLocked(
   };
 
   try {
-    return await generateAndCommit(
-      ctx,
-      options,
+    return await generateAndCommit(ctx, options, {
       result,
       previous,
       previousLockText,
-      planByUnit,
       time,
       started,
       missing,
-    );
+    });
   } finally {
     await rm(scratchDir(pkg.dir, buildId), { recursive: true, force: true });
     result.durationMs = Date.now() - started;
   }
 }
 
+/** What the planning step of a build hands to the generating step. */
+interface PlannedBuild {
+  /** The result so far (plan filled in); completed in place. */
+  result: BuildResult;
+  previous: Lock | undefined;
+  previousLockText: string | undefined;
+  time: Date;
+  started: number;
+  /** Recorded outputs missing on disk, by unit. */
+  missing: Record<string, string[]>;
+}
+
 async function generateAndCommit(
   ctx: BuildContext,
   options: BuildOptions,
-  result: BuildResult,
-  previous: Lock | undefined,
-  previousLockText: string | undefined,
-  planByUnit: Map<string, BuildPlan["units"][number]>,
-  time: Date,
-  startedAt: number,
-  missing: Record<string, string[]>,
+  planned: PlannedBuild,
 ): Promise<BuildResult> {
   const { pkg } = ctx;
+  const { result, previous, previousLockText, time, missing } = planned;
+  const planByUnit = new Map(result.plan.units.map((unitPlan) => [unitPlan.unit, unitPlan]));
   for (const unitPlan of planByUnit.values()) {
     if (unitPlan.action !== "generate") continue;
-    const recorded = previous?.units[unitPlan.unit]?.outputs ?? {};
+    const recorded = lockedUnit(previous, unitPlan.unit)?.outputs ?? {};
     assertNothingLost(
       findHandEdits(pkg.outDir, recorded),
       ctx.force,
@@ -163,7 +168,7 @@ async function generateAndCommit(
     async (name) => {
       const unit = unitsByName.get(name)!;
       const unitPlan = planByUnit.get(name)!;
-      const entry = previous?.units[name];
+      const entry = lockedUnit(previous, name);
       const needsState: Record<string, string> = {};
       for (const need of unit.needs) needsState[need] = hashOutputs(finalFiles.get(need)?.hashes ?? {});
       const { inputs, inputHash } = computeUnitInputs(pkg, unit, needsState);
@@ -231,7 +236,7 @@ async function generateAndCommit(
   );
 
   for (const removed of result.plan.removedUnits) {
-    const outputs = previous?.units[removed]?.outputs ?? {};
+    const outputs = lockedUnit(previous, removed)?.outputs ?? {};
     assertNothingLost(
       findHandEdits(pkg.outDir, outputs),
       ctx.force,
@@ -281,7 +286,7 @@ async function generateAndCommit(
   result.filesWritten = committed.files;
   result.lockWritten = committed.lockWritten;
   result.status = updated.size > 0 || committed.files > 0 ? "built" : "up-to-date";
-  await rememberFresh(pkg, lock, result, options, startedAt);
+  await rememberFresh(pkg, lock, result, options, planned.started);
   return result;
 }
 

@@ -1,5 +1,5 @@
 // Bundles the CLI and the library with esbuild. The CLI is bundled on its own so that its entry
-// holds everything `--help` and `--version` need in one file; each command, and the AI SDK, is a
+// holds everything `--help` and `--version` need in one file; each command, and each provider, is a
 // chunk loaded only when used. Fewer modules to resolve at start-up is most of start-up time.
 import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";

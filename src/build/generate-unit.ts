@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LoadedPackage, LoadedUnit } from "../package/types.js";
 import type { AgentProvider, ChatProvider } from "../providers/types.js";
@@ -78,7 +78,7 @@ export async function readNeededFiles(
     const state = needed.get(name);
     if (!state) continue;
     for (const path of Object.keys(state.hashes).sort()) {
-      const content = state.contents?.get(path) ?? (await readFile(join(outDir, path), "utf8"));
+      const content = state.contents?.get(path) ?? readFileSync(join(outDir, path), "utf8");
       files.push({ unit: name, path, content });
     }
   }

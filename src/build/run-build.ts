@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_DIR, createFileCache } from "../cache/response-cache.js";
 import type { Lock, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
@@ -122,7 +122,7 @@ async function buildLocked(
       missing,
     });
   } finally {
-    await rm(scratchDir(pkg.dir, buildId), { recursive: true, force: true });
+    rmSync(scratchDir(pkg.dir, buildId), { recursive: true, force: true });
     result.durationMs = Date.now() - started;
   }
 }

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
@@ -32,7 +32,7 @@ export function createFileCache(dir: string): ResponseCache {
     async get<Req, Res>(key: string) {
       let entry: unknown;
       try {
-        entry = JSON.parse(await readFile(pathOf(key), "utf8"));
+        entry = JSON.parse(readFileSync(pathOf(key), "utf8"));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         // A corrupt entry is treated as a miss; the next write replaces it.

@@ -1,12 +1,12 @@
 /** The anthropic: driver: Anthropic's Messages API. */
-import { createAnthropic } from "@ai-sdk/anthropic";
 import { SpecPromptError } from "../errors.js";
+import { decodeMessages, encodeMessages } from "./anthropic-wire.js";
 import { createChatProvider } from "./chat-provider.js";
 import type { ChatProvider, ProviderEnv } from "./types.js";
 
 const DEFAULT_BASE_URL = "https://api.anthropic.com/v1";
-/** The Messages API requires max_tokens; this is used when the request sets none. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS = 8192;
+/** The API version we speak, sent with every request. */
+const ANTHROPIC_VERSION = "2023-06-01";
 
 /** A ChatProvider for `anthropic:<model>`, configured from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL. */
 export function createAnthropicProvider(model: string, env: ProviderEnv): ChatProvider {
@@ -19,15 +19,17 @@ export function createAnthropicProvider(model: string, env: ProviderEnv): ChatPr
       "anthropic: ANTHROPIC_API_KEY is not set; export it, or set ANTHROPIC_BASE_URL for a compatible proxy",
     );
   }
-  const baseURL = customURL ?? DEFAULT_BASE_URL;
-  // Both settings are always passed so the SDK never reads process.env behind our back.
-  const sdk = createAnthropic({ baseURL, apiKey: apiKey ?? "" });
+  const baseURL = (customURL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+  const headers: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION };
+  if (apiKey) headers["x-api-key"] = apiKey;
   return createChatProvider(
     {
       provider: "anthropic",
       model,
-      languageModel: (name) => sdk.messages(name),
-      defaultMaxTokens: ANTHROPIC_DEFAULT_MAX_TOKENS,
+      url: `${baseURL}/messages`,
+      headers,
+      encode: encodeMessages,
+      decode: decodeMessages,
       unreachableMessage: `anthropic: cannot reach ${baseURL} (connection refused); check ANTHROPIC_BASE_URL`,
       keyVariable: "ANTHROPIC_API_KEY",
     },

@@ -1,12 +1,11 @@
 /**
- * What every HTTP chat driver shares: message mapping, retries with a per-attempt timeout, and
- * turning SDK failures into SpecPromptErrors that say what to do. A driver only supplies the
- * SDK model and its wording for configuration problems.
+ * What every HTTP chat driver shares: the POST, retries with a per-attempt timeout, and turning
+ * failures into SpecPromptErrors that say what to do. A driver only supplies its endpoint, its
+ * wire format and its wording for configuration problems.
  */
-import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { EXIT_GATE, SpecPromptError } from "../errors.js";
+import { postJson } from "./http-post.js";
 import { RetryError, withRetry } from "./retry.js";
-import { readGenerateResult, toCallOptions } from "./sdk-mapping.js";
 import type { CallOptions, ChatProvider, ChatRequest, ChatResponse, ProviderEnv } from "./types.js";
 
 /** What a driver tells createChatProvider. */
@@ -15,34 +14,46 @@ export interface ChatDriver {
   provider: string;
   /** The model name after the prefix. */
   model: string;
-  /** The SDK model for a model name. */
-  languageModel(model: string): LanguageModelV3;
-  /** Used when the request sets no maxTokens (Anthropic requires one). */
-  defaultMaxTokens?: number;
+  /** Where requests are POSTed. */
+  url: string;
+  /** Sent with every request (credentials, API version). */
+  headers: Record<string, string>;
+  /** The wire body for a request. */
+  encode(request: ChatRequest, model: string): unknown;
+  /** The neutral response of a 2xx body; throws MalformedResponseError when it is off-shape. */
+  decode(body: unknown): ChatResponse;
   /** The one line to show when nothing listens at the configured address. */
   unreachableMessage: string;
   /** The variable holding the key, named when the server rejects it. */
   keyVariable?: string;
 }
 
-/** A ChatProvider over an AI SDK LanguageModelV3, with our retries and error wording. */
+/** A ChatProvider over a driver's wire format, with our retries and error wording. */
 export function createChatProvider(driver: ChatDriver, env: ProviderEnv): ChatProvider {
   const id = `${driver.provider}:${driver.model}`;
+  if (!/^https?:\/\/[^/]/i.test(driver.url) || !URL.canParse(driver.url)) {
+    throw new SpecPromptError(
+      "E_PROVIDER_CONFIG",
+      `${driver.provider}: ${driver.url} is not an http(s) URL; check the base URL setting`,
+    );
+  }
   return {
     kind: "chat",
     id,
     async complete(request: ChatRequest, options: CallOptions = {}): Promise<ChatResponse> {
-      const model = driver.languageModel(request.model || driver.model);
-      const callOptions = toCallOptions(request, driver.defaultMaxTokens);
+      const body = driver.encode(request, request.model || driver.model);
       try {
-        const result = await withRetry((abortSignal) => model.doGenerate({ ...callOptions, abortSignal }), {
-          maxRetries: env.maxRetries,
-          timeoutMs: env.timeoutMs,
-          signal: options.signal,
-          sleep: env.sleep,
-          onRetry: (event) => env.onRetry?.({ provider: id, ...event }),
-        });
-        return readGenerateResult(result);
+        return await withRetry(
+          async (signal) =>
+            driver.decode(await postJson(driver.url, body, { headers: driver.headers, signal })),
+          {
+            maxRetries: env.maxRetries,
+            timeoutMs: env.timeoutMs,
+            signal: options.signal,
+            sleep: env.sleep,
+            onRetry: (event) => env.onRetry?.({ provider: id, ...event }),
+          },
+        );
       } catch (error) {
         throw error instanceof RetryError ? describeFailure(id, driver, env, error) : error;
       }
@@ -98,7 +109,7 @@ export function describeFailure(
   return new SpecPromptError("E_PROVIDER", `${id} returned a malformed response: ${detail}`, gate);
 }
 
-/** The most useful short text of an SDK error: its message and, for schema errors, the cause. */
+/** The most useful short text of an error: its message and, when it wraps one, the cause's. */
 function cleanDetail(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";

@@ -246,6 +246,49 @@ describe.each(cases)("the $name provider", (c) => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("rejects JSON that is not the protocol's answer as malformed", async () => {
+    server.enqueue({ rawBody: JSON.stringify({ choices: "nope", content: 42 }) });
+    const error = await failureOf((await connect()).complete(ask()));
+    expect(error.message).toMatch(new RegExp(`^${id} returned a malformed response: `));
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("keeps a tool call whose arguments are not JSON as text, for the caller to refuse", async () => {
+    const raw =
+      c.protocol === "openai"
+        ? {
+            choices: [
+              {
+                message: {
+                  role: "assistant",
+                  content: null,
+                  tool_calls: [
+                    { id: "c1", type: "function", function: { name: "write_file", arguments: "{oops" } },
+                  ],
+                },
+                finish_reason: "tool_calls",
+              },
+            ],
+          }
+        : {
+            content: [{ type: "tool_use", id: "c1", name: "write_file", input: "{oops" }],
+            stop_reason: "tool_use",
+          };
+    server.enqueue({ rawBody: JSON.stringify(raw) });
+    const reply = await (await connect()).complete(ask());
+    expect(reply.toolCalls).toEqual([{ id: "c1", name: "write_file", input: "{oops" }]);
+    expect(reply.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
+  });
+
+  it("retries a connection the server drops mid-answer", async () => {
+    server.enqueue({ destroy: true }, { text: "second try" });
+    const reply = await (await connect()).complete(ask());
+    expect(reply.text).toBe("second try");
+    expect(retries).toEqual([
+      { provider: id, attempt: 2, delayMs: expect.any(Number), reason: expect.stringMatching(/network/) },
+    ]);
+  });
+
   it("does not retry a 400", async () => {
     server.enqueue({ status: 400, text: "bad tool schema" });
     const error = await failureOf((await connect({ maxRetries: 3 })).complete(ask()));
@@ -271,6 +314,52 @@ describe.each(cases.filter((c) => c.keyVariable))("the $name provider without a 
       code: "E_PROVIDER_CONFIG",
       exitCode: 2,
       message: expect.stringContaining(`${c.keyVariable} is not set`),
+    });
+  });
+});
+
+describe.each([
+  [
+    "openai:gpt-4o-mini",
+    { OPENAI_BASE_URL: "URL/v1", OPENAI_API_KEY: "sk-test" },
+    "authorization",
+    "Bearer sk-test",
+  ],
+  [
+    "anthropic:claude-haiku-4-5",
+    { ANTHROPIC_BASE_URL: "URL/v1", ANTHROPIC_API_KEY: "sk-ant" },
+    "x-api-key",
+    "sk-ant",
+  ],
+])("%s", (model, vars, header, value) => {
+  it("sends the key from the environment and nothing else of it", async () => {
+    const server = await startFakeModelServer({ script: [{ text: "ok" }] });
+    try {
+      const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.replace("URL", server.url)]));
+      const provider = (await createProvider(model, { env, timeoutMs: 5000, maxRetries: 0 })) as ChatProvider;
+      await provider.complete({
+        model: model.split(":")[1]!,
+        messages: [{ role: "user", content: "hi" }],
+        tools: [],
+        params: {},
+      });
+      const request = server.requests[0]!;
+      expect(request.headers[header]).toBe(value);
+      expect(request.headers["content-type"]).toBe("application/json");
+      if (model.startsWith("anthropic")) expect(request.headers["anthropic-version"]).toBe("2023-06-01");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("a base URL that is not an http(s) URL", () => {
+  it("is refused before any request, naming the provider", async () => {
+    const env = { env: { OPENAI_BASE_URL: "localhost:8080/v1" }, timeoutMs: 1000, maxRetries: 0 };
+    const error = await createProvider("openai:gpt-4o-mini", env).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: "E_PROVIDER_CONFIG",
+      message: expect.stringContaining("not an http(s) URL"),
     });
   });
 });

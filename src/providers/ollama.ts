@@ -1,6 +1,6 @@
 /** The ollama: driver: a local ollama through its OpenAI-compatible endpoint. */
-import { createOpenAI } from "@ai-sdk/openai";
 import { createChatProvider } from "./chat-provider.js";
+import { decodeChatCompletions, encodeChatCompletions } from "./openai-wire.js";
 import type { ChatProvider, ProviderEnv } from "./types.js";
 
 const DEFAULT_HOST = "http://127.0.0.1:11434";
@@ -8,12 +8,14 @@ const DEFAULT_HOST = "http://127.0.0.1:11434";
 /** A ChatProvider for `ollama:<model>` at OLLAMA_HOST (no key needed). */
 export function createOllamaProvider(model: string, env: ProviderEnv): ChatProvider {
   const host = normalizeHost(env.env.OLLAMA_HOST || DEFAULT_HOST);
-  const sdk = createOpenAI({ baseURL: `${host}/v1`, apiKey: "", name: "ollama" });
   return createChatProvider(
     {
       provider: "ollama",
       model,
-      languageModel: (name) => sdk.chat(name),
+      url: `${host}/v1/chat/completions`,
+      headers: {},
+      encode: encodeChatCompletions,
+      decode: decodeChatCompletions,
       unreachableMessage: `ollama: cannot reach ${host}; start ollama or set OLLAMA_HOST`,
     },
     env,

@@ -1,7 +1,7 @@
 /** The openai: driver: OpenAI and every server that speaks its Chat Completions protocol. */
-import { createOpenAI } from "@ai-sdk/openai";
 import { SpecPromptError } from "../errors.js";
 import { createChatProvider } from "./chat-provider.js";
+import { decodeChatCompletions, encodeChatCompletions } from "./openai-wire.js";
 import type { ChatProvider, ProviderEnv } from "./types.js";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -17,14 +17,15 @@ export function createOpenAIProvider(model: string, env: ProviderEnv): ChatProvi
       "openai: OPENAI_API_KEY is not set; export it, or set OPENAI_BASE_URL for an OpenAI-compatible server",
     );
   }
-  const baseURL = customURL ?? DEFAULT_BASE_URL;
-  // Both settings are always passed so the SDK never reads process.env behind our back.
-  const sdk = createOpenAI({ baseURL, apiKey: apiKey ?? "" });
+  const baseURL = (customURL ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
   return createChatProvider(
     {
       provider: "openai",
       model,
-      languageModel: (name) => sdk.chat(name),
+      url: `${baseURL}/chat/completions`,
+      headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      encode: encodeChatCompletions,
+      decode: decodeChatCompletions,
       unreachableMessage: `openai: cannot reach ${baseURL} (connection refused); check OPENAI_BASE_URL`,
       keyVariable: "OPENAI_API_KEY",
     },

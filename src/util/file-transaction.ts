@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomicSync } from "./atomic-write.js";
 
 /** One file to create, replace (`content`) or delete (`content: null`). */
 export interface FileChange {
@@ -43,9 +42,9 @@ export async function applyFileTransaction(
 ): Promise<void> {
   let journal: Journal;
   try {
-    journal = await prepare(txnDir, changes);
+    journal = prepare(txnDir, changes);
   } catch (error) {
-    await rm(txnDir, { recursive: true, force: true });
+    rmSync(txnDir, { recursive: true, force: true });
     throw error;
   }
   let step = 0;
@@ -54,48 +53,46 @@ export async function applyFileTransaction(
     await done();
     for (const entry of journal.entries) {
       if (entry.existed) {
-        await rename(entry.target, entry.backup);
+        renameSync(entry.target, entry.backup);
         await done();
       }
       if (entry.staged) {
-        await mkdir(dirname(entry.target), { recursive: true });
-        await rename(entry.staged, entry.target);
+        mkdirSync(dirname(entry.target), { recursive: true });
+        renameSync(entry.staged, entry.target);
         await done();
       }
     }
-    await writeJournal(txnDir, { state: "committed", entries: journal.entries });
+    writeJournal(txnDir, { state: "committed", entries: journal.entries });
   } catch (error) {
     // If the rollback fails too, the journal stays for recoverTransactions to finish the job.
-    await rollBack(journal).then(
-      () => rm(txnDir, { recursive: true, force: true }),
-      () => {},
-    );
+    try {
+      rollBack(journal);
+      rmSync(txnDir, { recursive: true, force: true });
+    } catch {}
     throw error;
   }
   await done();
-  await rm(txnDir, { recursive: true, force: true });
+  rmSync(txnDir, { recursive: true, force: true });
 }
 
 /** Stage every new content and write the prepared journal; no target is touched yet. */
-async function prepare(txnDir: string, changes: FileChange[]): Promise<Journal> {
-  await mkdir(join(txnDir, "new"), { recursive: true });
-  await mkdir(join(txnDir, "backup"), { recursive: true });
-  const entries = await Promise.all(
-    changes.map(async (change, index) => {
-      const entry: JournalEntry = {
-        target: change.path,
-        backup: join(txnDir, "backup", String(index)),
-        existed: existsSync(change.path),
-      };
-      if (change.content !== null) {
-        entry.staged = join(txnDir, "new", String(index));
-        await writeFile(entry.staged, change.content);
-      }
-      return entry;
-    }),
-  );
+function prepare(txnDir: string, changes: FileChange[]): Journal {
+  mkdirSync(join(txnDir, "new"), { recursive: true });
+  mkdirSync(join(txnDir, "backup"), { recursive: true });
+  const entries = changes.map((change, index) => {
+    const entry: JournalEntry = {
+      target: change.path,
+      backup: join(txnDir, "backup", String(index)),
+      existed: existsSync(change.path),
+    };
+    if (change.content !== null) {
+      entry.staged = join(txnDir, "new", String(index));
+      writeFileSync(entry.staged, change.content);
+    }
+    return entry;
+  });
   const journal: Journal = { state: "prepared", entries };
-  await writeJournal(txnDir, journal);
+  writeJournal(txnDir, journal);
   return journal;
 }
 
@@ -107,41 +104,41 @@ async function prepare(txnDir: string, changes: FileChange[]): Promise<Journal> 
 export async function recoverTransactions(parentDir: string): Promise<number> {
   let names: string[];
   try {
-    names = await readdir(parentDir);
+    names = readdirSync(parentDir);
   } catch {
     return 0;
   }
   let rolledBack = 0;
   for (const name of names) {
     const txnDir = join(parentDir, name);
-    const journal = await readJournal(txnDir);
+    const journal = readJournal(txnDir);
     if (journal?.state === "prepared") {
-      await rollBack(journal);
+      rollBack(journal);
       rolledBack++;
     }
-    await rm(txnDir, { recursive: true, force: true });
+    rmSync(txnDir, { recursive: true, force: true });
   }
   return rolledBack;
 }
 
-async function rollBack(journal: Journal): Promise<void> {
+function rollBack(journal: Journal): void {
   for (const entry of [...journal.entries].reverse()) {
     if (existsSync(entry.backup)) {
-      await rename(entry.backup, entry.target);
+      renameSync(entry.backup, entry.target);
     } else if (!entry.existed && entry.staged && !existsSync(entry.staged)) {
       // The staged file was already moved into place: it is ours to remove.
-      await rm(entry.target, { force: true });
+      rmSync(entry.target, { force: true });
     }
   }
 }
 
-async function writeJournal(txnDir: string, journal: Journal): Promise<void> {
-  await writeFileAtomic(join(txnDir, JOURNAL), JSON.stringify(journal));
+function writeJournal(txnDir: string, journal: Journal): void {
+  writeFileAtomicSync(join(txnDir, JOURNAL), JSON.stringify(journal));
 }
 
-async function readJournal(txnDir: string): Promise<Journal | undefined> {
+function readJournal(txnDir: string): Journal | undefined {
   try {
-    return JSON.parse(await readFile(join(txnDir, JOURNAL), "utf8")) as Journal;
+    return JSON.parse(readFileSync(join(txnDir, JOURNAL), "utf8")) as Journal;
   } catch {
     return undefined;
   }

@@ -14,6 +14,8 @@ export interface FakeReply {
   delayMs?: number;
   /** Never answer (until close). */
   hang?: true;
+  /** Drop the connection without answering. */
+  destroy?: true;
 }
 
 /** A request as the server received it; `body` is parsed JSON when it parses. */

@@ -42,6 +42,7 @@ export async function startFakeModelServer({ script = [], latencyMs = 0 } = {}) 
       return send(res, 500, {}, JSON.stringify(renderError(protocol, 500, message)));
     }
     if (reply.hang) return; // held open until close() destroys the socket
+    if (reply.destroy) return req.socket.destroy(); // a connection dropped before any answer
     const wait = reply.delayMs ?? latencyMs;
     if (wait > 0) {
       await new Promise((done) => {

@@ -65,12 +65,15 @@ export function protectedMatcher(
   const cached = byRoot.get(key);
   if (cached) return cached;
   // Compared without case: on macOS and Windows `Core.md` is the same file as `core.md`.
-  const inOut = new Set(
-    protectedPaths
-      .map((path) => relative(outDir, join(packageDir, path)).split("\\").join("/"))
-      .filter((path) => path !== "" && !path.startsWith(".."))
-      .map((path) => path.toLowerCase()),
-  );
+  // `out` is always inside the package folder, so a protected path is in it when it starts with
+  // out's own path; string work instead of path.relative for each of thousands of layers.
+  const outPrefix = relative(packageDir, outDir).split("\\").join("/");
+  const inOut = new Set<string>();
+  for (const path of protectedPaths) {
+    const inside =
+      outPrefix === "" ? path : path.startsWith(`${outPrefix}/`) ? path.slice(outPrefix.length + 1) : "";
+    if (inside !== "") inOut.add(inside.toLowerCase());
+  }
   const matcher = (path: string) => {
     const parts = path.toLowerCase().split("/");
     for (let i = 1; i <= parts.length; i++) if (inOut.has(parts.slice(0, i).join("/"))) return true;

@@ -169,6 +169,11 @@ async function generateAndCommit(
       const unit = unitsByName.get(name)!;
       const unitPlan = planByUnit.get(name)!;
       const entry = lockedUnit(previous, name);
+      if (unitPlan.action === "keep" && unit.needs.length === 0 && entry) {
+        // Without needs, the plan's input hash is already final: nothing to recompute.
+        finalFiles.set(name, { hashes: entry.outputs });
+        return;
+      }
       const needsState: Record<string, string> = {};
       for (const need of unit.needs) needsState[need] = hashOutputs(finalFiles.get(need)?.hashes ?? {});
       const { inputs, inputHash } = computeUnitInputs(pkg, unit, needsState);

@@ -16,9 +16,10 @@ const common = {
   sourcemap: "linked",
   chunkNames: "[name]-[hash]",
   define: { __SPECPROMPT_VERSION__: JSON.stringify(pkg.version) },
-  // CommonJS dependencies (picomatch) call require() for Node built-ins.
+  // CommonJS dependencies (picomatch) call require() for Node built-ins. The real require is made
+  // on first use: most chunks never call it, and createRequire costs start-up time in each one.
   banner: {
-    js: "import { createRequire as __spCreateRequire } from 'node:module'; const require = __spCreateRequire(import.meta.url);",
+    js: "import { createRequire as __spCreateRequire } from 'node:module'; let __spRequire; const require = (id) => (__spRequire ??= __spCreateRequire(import.meta.url))(id);",
   },
   logLevel: "warning",
 };

@@ -2,6 +2,9 @@ import { EXIT_BAD_INPUT, formatError, isSpecPromptError } from "../errors.js";
 import { findClosestName } from "../util/closest-name.js";
 import { VERSION } from "../version.js";
 import { type CliIO, parseCommandArgs, renderCommandHelp, writeJson } from "./command.js";
+// `build` is the command run most often and the one whose no-op run is benchmarked against
+// `node -e 0`: it is bundled with main so that run loads one module fewer and shares no chunk.
+import { buildCommand } from "./commands/build.js";
 import { COMMANDS, renderMainHelp } from "./commands.js";
 
 /** Run the CLI with `argv` (without node and script); returns the exit code. Never exits itself. */
@@ -33,7 +36,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     });
   }
   try {
-    const def = await entry.load();
+    const def = first === "build" ? buildCommand : await entry.load();
     const { values, positionals } = parseCommandArgs(def, rest);
     if (values.help) {
       io.stdout.write(renderCommandHelp(def));

@@ -16,6 +16,13 @@ export async function runCli(): Promise<number> {
     process.stdout.write(renderMainHelp());
     return 0;
   }
+  // A reader that goes away (`specprompt build --json | head`) must not crash a build half-way:
+  // what is left to print is dropped and the work finishes.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+  }
   const controller = new AbortController();
   const onSignal = () => {
     if (controller.signal.aborted) process.exit(130);

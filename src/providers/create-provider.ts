@@ -1,6 +1,6 @@
 /**
  * Turns a model id (`provider:model`) into a Provider. Drivers are imported on first use so a
- * command that never calls a model never loads an AI SDK (startup time matters).
+ * command that never calls a model never loads a provider (startup time matters).
  */
 import { SpecPromptError } from "../errors.js";
 import type { Provider, ProviderEnv } from "./types.js";

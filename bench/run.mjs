@@ -1,12 +1,12 @@
 // Start-up and incremental-build benchmarks. Every figure is a ratio against a baseline measured
 // in the same script, interleaved run by run, so machine speed cancels out.
 //   npm run bench            (or: node bench/run.mjs --quick)
-import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { startFakeModelServer } from "../test/support/fake-model-server.mjs";
 import { makeBuiltPackage } from "./make-package.mjs";
+import { median, runNode } from "./timing.mjs";
 
 const quick = process.argv.includes("--quick");
 const RUNS = quick ? 5 : 11;
@@ -14,23 +14,7 @@ const work = resolve("bench/.work");
 const cli = resolve("bin/specprompt.js");
 const results = [];
 
-function run(args, env = {}) {
-  return new Promise((done, fail) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, {
-      env: { PATH: process.env.PATH, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", fail);
-    child.on("close", (code) => done({ code, ms: performance.now() - started, stdout, stderr }));
-  });
-}
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const run = (args, env = {}) => runNode(args, { env });
 
 /** Median wall time of `args` and of `node -e 0`, interleaved. */
 async function versusNode(label, args, limit, check) {
@@ -69,8 +53,9 @@ for (const [units, limit] of quick
 }
 
 // Editing one unit of 1,000: exactly one generation over real HTTP. "Our overhead" is the time
-// beyond the model server's latency: measured in-process (warm, as a watch mode or a library user
-// sees it) and for a whole CLI run (where Node's start-up is subtracted too).
+// beyond the model server's latency: measured in a warm process (what `build --watch` and a
+// library user pay per edit: runBuild called again in the same process) and for a one-shot CLI
+// run (where Node's start-up is subtracted, but loading and compiling our code cold is counted).
 {
   const dir = join(work, "pkg-1000");
   const latencyMs = 100;
@@ -117,7 +102,7 @@ for (const [units, limit] of quick
   await server.close();
   const warm = median(inProcess);
   results.push({
-    label: "edit 1 of 1,000: overhead in-process",
+    label: "edit 1 of 1,000: overhead, warm (--watch)",
     ms: warm,
     limit: 50,
     ok: warm <= 50,

@@ -80,6 +80,15 @@ export function assemblePrompt(
       ].join("\n\n"),
     );
   }
+  if (pkg.handwritten.length > 0) {
+    sections.push(
+      [
+        "## Hand-written files (read-only)",
+        "These files of the output tree are written by hand. Use them as they are; never write them.",
+        ...pkg.handwritten.map((layer) => fileBlock(layer.path, layer.content)),
+      ].join("\n\n"),
+    );
+  }
   if (neededFiles.length > 0) {
     sections.push(
       [

@@ -14,6 +14,8 @@ export interface BuildContext {
   cache: ResponseCache;
   offline: boolean;
   force: boolean;
+  /** `--stamp`: every generated file gets a header naming package and unit (see stamp.ts). */
+  stamp?: boolean;
   providerEnv: ProviderEnv;
   getProvider(modelId: string): Promise<Provider>;
   report(event: BuildEvent): void;

@@ -16,6 +16,22 @@ export type BuildEvent =
     }
   | { type: "unit-kept"; unit: string }
   | { type: "retry"; unit?: string; retry: RetryEvent }
-  | { type: "validation-start"; command: string }
-  | { type: "validation-done"; result: ValidationResult }
+  | { type: "validation-start"; command: string; iteration: number; maxIterations: number }
+  | {
+      type: "validation-done";
+      result: ValidationResult;
+      iteration: number;
+      maxIterations: number;
+      /** Failing tests read from the output (0 when none could be read). */
+      failed: number;
+    }
+  /** A round of refinement starts: `units` get the failures back (`iteration` is the round about to run). */
+  | { type: "refine-start"; units: string[]; iteration: number; maxIterations: number }
+  | {
+      type: "refine-done";
+      unit: string;
+      changed: number;
+      cached: boolean;
+      tokens: { input: number; output: number };
+    }
   | { type: "commit"; files: number };

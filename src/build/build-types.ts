@@ -1,6 +1,9 @@
 import type { ResponseCache } from "../cache/response-cache.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
+import type { TestCounts, TestFailure } from "../validate/test-report.js";
 import type { BuildEvent } from "./build-events.js";
+import type { ModelComparison } from "./compare-with-lock.js";
+import type { CriteriaReport } from "./criteria-coverage.js";
 import type { BuildPlan, UnitAction } from "./plan-build.js";
 import type { ValidationResult } from "./run-validation.js";
 
@@ -20,7 +23,11 @@ export interface BuildOptions extends PackageArgs {
   offline?: boolean;
   /** Overwrite hand edits and files specprompt did not write. */
   force?: boolean;
+  /** `--stamp`: write a one-line header naming package and unit into each generated file. */
+  stamp?: boolean;
   concurrency?: number;
+  /** --max-iterations: generation rounds before a failing build gives up (default: the manifest's, else 3). */
+  maxIterations?: number;
   timeoutMs?: number;
   maxRetries?: number;
   reporter?: (event: BuildEvent) => void;
@@ -42,6 +49,8 @@ export interface UnitReport {
   requests: number;
   cachedRequests: number;
   refused: string[];
+  /** Generation rounds the unit took in this build: 1, plus one per refinement it was sent. */
+  iterations: number;
 }
 
 export interface BuildResult {
@@ -50,7 +59,21 @@ export interface BuildResult {
   package: { name: string; version: string; dir: string };
   plan: BuildPlan;
   units: UnitReport[];
-  validation?: Omit<ValidationResult, "output"> & { output?: string };
+  /** The last validation run; `failures` and `report` when it failed. */
+  validation?: Omit<ValidationResult, "output"> & {
+    output?: string;
+    tests?: TestCounts;
+    failures?: TestFailure[];
+    report?: string;
+  };
+  /** Validation runs this build made (each after a round of generation). */
+  iterations?: number;
+  /** Why a failed build failed; `failedDir` keeps the last attempt (relative to the package). */
+  failure?: { reason: "validation" | "coverage"; message: string; failedDir?: string };
+  /** Acceptance criteria with ids and the tests that name them. */
+  criteria?: CriteriaReport;
+  /** With --model: this build against the lock it replaces. */
+  comparison?: ModelComparison;
   tokens: { input: number; output: number };
   cost?: number;
   filesWritten: number;

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { newObjects } from "../cache/object-store.js";
 import { GateError } from "../errors.js";
 import type { Lock } from "../lock/lock-schema.js";
 import { LOCK_FILE, markLockChecked, serializeLock } from "../lock/read-lock.js";
@@ -40,7 +41,7 @@ export function findForeignFiles(
   return foreign.sort();
 }
 
-/** Write the outputs and the lock in one transaction: all of it lands, or none of it. */
+/** Write the outputs, the lock and the stored copies of the outputs in one transaction: all of it lands, or none of it. */
 export async function commitBuild(options: {
   pkgDir: string;
   outDir: string;
@@ -62,6 +63,9 @@ export async function commitBuild(options: {
   const lockText = serializeLock(options.lock);
   const lockWritten = lockText !== options.previousLockText;
   if (lockWritten) changes.push({ path: join(options.pkgDir, LOCK_FILE), content: lockText });
+  // What the build wrote is kept by hash beside the lock, so a hand edit can be shown as a diff.
+  for (const [path, content] of newObjects(options.pkgDir, options.writes.values()))
+    changes.push({ path, content });
   if (changes.length > 0)
     await applyFileTransaction(join(stagingDir(options.pkgDir), options.buildId), changes);
   if (lockWritten) await markLockChecked(options.pkgDir);

@@ -112,3 +112,24 @@ describe("composeLock", () => {
     expect(lock.units).toEqual({});
   });
 });
+
+describe("composeLock and the build's duration", () => {
+  it("records how long the build took when it made something, and keeps the old build's otherwise", () => {
+    const pkg = threeUnits();
+    const previous = makeLock(pkg);
+    previous.build.durationMs = 999;
+    const options = {
+      pkg,
+      previous,
+      buildId: "20250202T000000Z-bbbbbb",
+      time: "2025-02-02T00:00:00.000Z",
+      tokens: { input: 7, output: 3 },
+      cost: undefined,
+      validation,
+      durationMs: 4321,
+    };
+    const made = composeLock({ ...options, updated: new Map([["b", rebuilt(previous.units.b!)]]) });
+    expect(made.build.durationMs).toBe(4321);
+    expect(composeLock({ ...options, updated: new Map() }).build.durationMs).toBe(999);
+  });
+});

@@ -13,6 +13,8 @@ export function composeLock(options: {
   tokens: TokenCount;
   cost: number | undefined;
   validation: ValidationRecord | undefined;
+  /** How long the build took up to now; recorded so `build --model` can compare. */
+  durationMs?: number;
 }): Lock {
   const { pkg, previous, updated } = options;
   const units: Record<string, UnitLock> = {};
@@ -36,6 +38,7 @@ export function composeLock(options: {
           cost: options.cost,
           // Never an older build's result: these outputs are only as validated as this build made them.
           validation: options.validation,
+          durationMs: options.durationMs,
         }
       : previous.build,
     units,

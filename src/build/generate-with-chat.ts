@@ -41,6 +41,10 @@ export interface ChatGenerationOptions {
   getProvider: () => Promise<ChatProvider>;
   /** Tool round-trips before giving up on a model that never stops calling tools. */
   maxTurns?: number;
+  /** A refinement round: one more user message after the original two. */
+  followUp?: string;
+  /** A refinement may change nothing; a first generation must write something. */
+  allowNoFiles?: boolean;
   signal?: AbortSignal;
   onRequest?: (event: { cached: boolean; usage: { input: number; output: number } }) => void;
 }
@@ -66,6 +70,7 @@ export async function generateWithChat(options: ChatGenerationOptions): Promise<
     { role: "system", content: options.prompt.system },
     { role: "user", content: options.prompt.user },
   ];
+  if (options.followUp !== undefined) messages.push({ role: "user", content: options.followUp });
   const result: UnitGeneration = {
     files: new Map(),
     requests: [],
@@ -108,7 +113,7 @@ export async function generateWithChat(options: ChatGenerationOptions): Promise<
   if (result.files.size === 0) {
     for (const file of parseFencedFiles(lastText)) applyWriteCall("write_file", file, options.guard, result);
   }
-  if (result.files.size === 0) {
+  if (result.files.size === 0 && !options.allowNoFiles) {
     const said = lastText.trim().slice(0, 300);
     throw new GateError("E_MODEL_OUTPUT", `unit ${options.unit}: ${options.modelId} wrote no files`, {
       hint: [

@@ -7,6 +7,7 @@ import type { ChatRequest, Message } from "../providers/types.js";
 import { assemblePrompt, WRITE_FILE_TOOL } from "./assemble-prompt.js";
 import type { PackageArgs } from "./build-types.js";
 import { readNeededFiles, type UnitFiles } from "./generate-unit.js";
+import { withoutHandwritten } from "./handwritten.js";
 import { findMissingOutputs } from "./missing-outputs.js";
 import { type BuildPlan, planBuild } from "./plan-build.js";
 
@@ -17,7 +18,7 @@ export async function planPackage(
   args: PackageArgs,
 ): Promise<{ pkg: LoadedPackage; lock: Lock | undefined; plan: BuildPlan; warnings: string[] }> {
   const { pkg, warnings } = await loadPackage(args.dir, args);
-  const lock = await readLock(pkg.dir);
+  const lock = withoutHandwritten(await readLock(pkg.dir), pkg);
   return { pkg, lock, plan: planBuild(pkg, lock, findMissingOutputs(pkg, lock)), warnings };
 }
 

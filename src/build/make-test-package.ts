@@ -34,6 +34,7 @@ export function makePackage(overrides: Partial<LoadedPackage> = {}): LoadedPacka
     core: makeLayer("core", "core.md", "Count words.\n"),
     context: [],
     tests: [],
+    handwritten: [],
     params: {},
     units: [makeUnit("main")],
     validation: { timeoutMs: 600_000, maxIterations: 3, env: [] },

@@ -17,6 +17,8 @@ export interface OutputGuardOptions {
   owns: string[];
   /** Validation test globs, relative to out: never writable. */
   tests: string[];
+  /** Hand-owned globs (`handwritten:`), relative to out: never writable. */
+  handwritten?: string[];
   /** Package files relative to the package folder: never writable. */
   protectedPaths: string[];
 }
@@ -27,6 +29,8 @@ const MATCH_OPTIONS = { dot: true } as const;
 export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
   const owned = picomatch(options.owns, MATCH_OPTIONS);
   const isTest = options.tests.length > 0 ? picomatch(options.tests, MATCH_OPTIONS) : () => false;
+  const handwritten = options.handwritten ?? [];
+  const isHandwritten = handwritten.length > 0 ? picomatch(handwritten, MATCH_OPTIONS) : () => false;
   const isProtected = protectedMatcher(options.outDir, options.packageDir, options.protectedPaths);
 
   return {
@@ -34,6 +38,8 @@ export function createOutputGuard(options: OutputGuardOptions): OutputGuard {
       const shape = checkShape(path);
       if (shape) return shape;
       const rel = normalize(path as string);
+      if (isHandwritten(rel))
+        return `${rel} is hand-written (handwritten: in the manifest); it is never generated`;
       if (isProtected(rel))
         return `${rel} is a source file of the package; generated code never overwrites it`;
       if (isTest(rel)) return `${rel} is a validation test; tests are hand-written and read-only`;

@@ -27,7 +27,7 @@ export async function recordFresh(
     ...[pkg.core, pkg.guide, pkg.criteria, ...pkg.context, ...pkg.units.map((unit) => unit.prompt)]
       .filter((layer) => layer !== undefined)
       .map((layer) => join(pkg.dir, layer.path)),
-    ...pkg.tests.map((test) => join(pkg.outDir, test.path)),
+    ...[...pkg.tests, ...pkg.handwritten].map((layer) => join(pkg.outDir, layer.path)),
   ];
   const outputs = Object.values(lock.units).flatMap((entry) =>
     Object.keys(entry.outputs).map((path) => join(pkg.outDir, path)),
@@ -45,7 +45,7 @@ export async function recordFresh(
     record.dirs.push([dir, statSync(dir).mtimeMs]);
   for (const [root, patterns] of [
     [pkg.dir, asList(pkg.manifest.context)],
-    [pkg.outDir, testGlobs(pkg)],
+    [pkg.outDir, [...testGlobs(pkg), ...asList(pkg.manifest.handwritten)]],
   ] as const) {
     for (const pattern of patterns) {
       for (const dir of listDirs(join(root, picomatch.scan(pattern).base))) {

@@ -1,30 +1,31 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { CACHE_DIR, createFileCache } from "../cache/response-cache.js";
-import type { Lock, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
+import type { Lock, ValidationRecord } from "../lock/lock-schema.js";
 import { lockedUnit } from "../lock/locked-unit.js";
 import { readLockFile } from "../lock/read-lock.js";
 import { loadPackage } from "../package/load-package.js";
 import type { LoadedPackage } from "../package/types.js";
-import { costOf } from "../providers/pricing.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import { recoverTransactions } from "../util/file-transaction.js";
-import { sha256 } from "../util/hash.js";
-import { runGraph } from "../util/run-graph.js";
 import { type BuildContext, scratchDir, stagingDir } from "./build-context.js";
 import { acquireBuildLock } from "./build-lock.js";
 import type { BuildOptions, BuildResult } from "./build-types.js";
 import { assertNothingLost, commitBuild, findForeignFiles, findHandEdits } from "./commit-build.js";
+import { compareWithLock } from "./compare-with-lock.js";
 import { composeLock } from "./compose-lock.js";
+import { checkCriteriaCoverage } from "./criteria-coverage.js";
 import { checkFreshBuild, makeBuildId, upToDateResult } from "./fresh-build.js";
 import { freshnessKey } from "./freshness-index.js";
-import { generateUnit, type UnitFiles } from "./generate-unit.js";
+import { generateStaleUnits } from "./generate-round.js";
+import { withoutHandwritten } from "./handwritten.js";
+import { keepFailedAttempt } from "./keep-failed-attempt.js";
 import { findMissingOutputs } from "./missing-outputs.js";
-import { type BuildPlan, planBuild, type UnitAction } from "./plan-build.js";
+import { type BuildPlan, planBuild } from "./plan-build.js";
 import { recordFresh } from "./record-fresh.js";
-import { runValidation, type ValidationResult } from "./run-validation.js";
-import { computeUnitInputs, hashOutputs } from "./unit-inputs.js";
-import { createWorkTree } from "./work-tree.js";
+import { type LoopOutcome, type LoopState, validateAndRefine } from "./refine-loop.js";
+import { priceOf, reportUnits, settleUnits } from "./settle-units.js";
+import { matchesEntry } from "./unit-work.js";
 
 /** Build a package: plan, generate what is stale, validate, and commit outputs and lock atomically. */
 export type { BuildOptions, BuildResult, UnitReport } from "./build-types.js";
@@ -56,7 +57,7 @@ async function buildLocked(
   const now = options.now ?? (() => new Date());
   await recoverTransactions(stagingDir(pkg.dir));
   const lockFile = await readLockFile(pkg.dir);
-  const previous = lockFile?.lock;
+  const previous = withoutHandwritten(lockFile?.lock, pkg);
   const previousLockText = lockFile?.text;
 
   const missing = findMissingOutputs(pkg, previous);
@@ -71,6 +72,18 @@ async function buildLocked(
     { package: { name: pkg.manifest.name, version: pkg.manifest.version, dir: pkg.dir }, plan, warnings },
     started,
   );
+  result.criteria = checkCriteriaCoverage(pkg);
+  const uncovered = result.criteria?.uncovered ?? [];
+  if (pkg.manifest.validation?.requireCoverage && uncovered.length > 0) {
+    // Criteria and tests are both known before any model is asked: fail before spending anything.
+    result.status = "failed";
+    result.failure = {
+      reason: "coverage",
+      message: `validation.requireCoverage is set and no test names ${uncovered.map((criterion) => criterion.id).join(", ")}`,
+    };
+    result.durationMs = Date.now() - started;
+    return result;
+  }
   const nothingToDo =
     plan.units.every((unitPlan) => unitPlan.action === "keep") && plan.removedUnits.length === 0;
   const lockCurrent =
@@ -99,6 +112,7 @@ async function buildLocked(
     cache: options.cache ?? createFileCache(join(pkg.dir, CACHE_DIR)),
     offline: options.offline ?? false,
     force: options.force ?? false,
+    stamp: options.stamp ?? false,
     providerEnv,
     getProvider(modelId) {
       let provider = providers.get(modelId);
@@ -157,88 +171,9 @@ async function generateAndCommit(
     );
   }
 
-  const overlay = new Map<string, string | null>();
-  const updated = new Map<string, UnitLock>();
-  const finalFiles = new Map<string, UnitFiles>();
-  const unitsByName = new Map(pkg.units.map((unit) => [unit.name, unit]));
-
-  await runGraph(
-    pkg.units.map((unit) => ({ id: unit.name, deps: unit.needs })),
-    Math.max(1, options.concurrency ?? 4),
-    async (name) => {
-      const unit = unitsByName.get(name)!;
-      const unitPlan = planByUnit.get(name)!;
-      const entry = lockedUnit(previous, name);
-      if (unitPlan.action === "keep" && unit.needs.length === 0 && entry) {
-        // Without needs, the plan's input hash is already final: nothing to recompute.
-        finalFiles.set(name, { hashes: entry.outputs });
-        return;
-      }
-      const needsState: Record<string, string> = {};
-      for (const need of unit.needs) needsState[need] = hashOutputs(finalFiles.get(need)?.hashes ?? {});
-      const { inputs, inputHash } = computeUnitInputs(pkg, unit, needsState);
-      const missingFiles = missing[name] !== undefined;
-      if (entry && entry.inputHash === inputHash && !missingFiles) {
-        finalFiles.set(name, { hashes: entry.outputs });
-        if (unitPlan.action !== "keep") ctx.report({ type: "unit-kept", unit: name });
-        return;
-      }
-      const action: UnitAction = entry && entry.inputHash === inputHash ? "restore" : "generate";
-      ctx.report({ type: "unit-start", unit: name, action, model: unit.model });
-      const generation = await generateUnit(ctx, unit, finalFiles, overlay);
-      const hashes: Record<string, string> = {};
-      for (const [path, content] of generation.files) {
-        hashes[path] = sha256(content);
-        overlay.set(path, content);
-      }
-      for (const path of Object.keys(entry?.outputs ?? {})) {
-        if (!generation.files.has(path)) overlay.set(path, null);
-      }
-      finalFiles.set(name, { hashes, contents: generation.files });
-      const price = (tokens: { input: number; output: number }) =>
-        costOf(unit.model, { inputTokens: tokens.input, outputTokens: tokens.output }, pkg.manifest.pricing);
-      const cost = price(generation.usage);
-      const spentCost =
-        generation.cached === generation.requests.length ? undefined : price(generation.spent);
-      const restoredExactly =
-        action === "restore" && hashOutputs(hashes) === hashOutputs(entry?.outputs ?? {});
-      if (!restoredExactly) {
-        updated.set(name, {
-          inputHash,
-          inputs,
-          outputs: hashes,
-          requests: generation.requests,
-          tokens: generation.usage,
-          cost,
-          iterations: 1,
-          buildId: ctx.buildId,
-          builtAt: time.toISOString(),
-        });
-      }
-      result.tokens.input += generation.spent.input;
-      result.tokens.output += generation.spent.output;
-      if (spentCost !== undefined) result.cost = round((result.cost ?? 0) + spentCost);
-      result.units.push({
-        unit: name,
-        action,
-        reasons: unitPlan.reasons,
-        model: unit.model,
-        files: [...generation.files.keys()].sort(),
-        tokens: generation.spent,
-        cost: spentCost,
-        requests: generation.requests.length,
-        cachedRequests: generation.cached,
-        refused: generation.refused,
-      });
-      ctx.report({
-        type: "unit-done",
-        unit: name,
-        files: generation.files.size,
-        cached: generation.cached === generation.requests.length,
-        tokens: generation.usage,
-      });
-    },
-  );
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const state = await generateStaleUnits(ctx, { plans: planByUnit, previous, missing, concurrency });
+  const { overlay } = state;
 
   for (const removed of result.plan.removedUnits) {
     const outputs = lockedUnit(previous, removed)?.outputs ?? {};
@@ -251,24 +186,52 @@ async function generateAndCommit(
   }
 
   const known = new Set(Object.values(previous?.units ?? {}).flatMap((entry) => Object.keys(entry.outputs)));
-  assertNothingLost(
-    findForeignFiles(pkg.outDir, overlay, known),
-    ctx.force,
-    "this build would overwrite files specprompt did not write",
-  );
+  const checkForeignFiles = () =>
+    assertNothingLost(
+      findForeignFiles(pkg.outDir, overlay, known),
+      ctx.force,
+      "this build would overwrite files specprompt did not write",
+    );
+  checkForeignFiles();
 
   let validation: ValidationRecord | undefined;
-  if ((updated.size > 0 || result.plan.removedUnits.length > 0) && pkg.validation.command) {
-    const outcome = await validate(ctx, overlay);
-    result.validation = outcome;
-    validation = { command: outcome.command, passed: outcome.passed, exitCode: outcome.exitCode };
-    if (!outcome.passed) {
-      result.status = "failed";
+  let revised: ReadonlySet<string> = new Set();
+  const changed =
+    [...state.works.values()].some((work) => !matchesEntry(work)) || result.plan.removedUnits.length > 0;
+  if (changed && pkg.validation.command) {
+    const maxIterations = options.maxIterations ?? pkg.validation.maxIterations;
+    const loop = await validateAndRefine(ctx, state, { maxIterations, concurrency });
+    revised = loop.revised;
+    result.iterations = loop.iterations;
+    const tests = loop.report.counts;
+    result.validation = {
+      ...loop.result,
+      ...(tests && { tests }),
+      ...(!loop.passed && { failures: loop.report.failures, report: loop.failures }),
+    };
+    validation = {
+      command: loop.result.command,
+      passed: loop.result.passed,
+      exitCode: loop.result.exitCode,
+      ...(tests && { tests }),
+    };
+    if (!loop.passed) {
+      summarizeUnits(pkg, state, result);
+      await giveUp(ctx, state, loop, maxIterations, result);
+      result.comparison = compare(options, pkg, previous, state, validation, planned.started);
       return result;
     }
-    for (const [name, entry] of updated) updated.set(name, { ...entry, validation });
+    // A refinement may have written files the first round did not.
+    checkForeignFiles();
   }
 
+  summarizeUnits(pkg, state, result);
+  const updated = settleUnits(pkg, previous, state, {
+    buildId: ctx.buildId,
+    builtAt: time.toISOString(),
+    validation,
+    revised,
+  });
   const lock = composeLock({
     pkg,
     previous,
@@ -278,6 +241,7 @@ async function generateAndCommit(
     tokens: result.tokens,
     cost: result.cost,
     validation,
+    durationMs: Date.now() - planned.started,
   });
   const committed = await commitBuild({
     pkgDir: pkg.dir,
@@ -291,8 +255,78 @@ async function generateAndCommit(
   result.filesWritten = committed.files;
   result.lockWritten = committed.lockWritten;
   result.status = updated.size > 0 || committed.files > 0 ? "built" : "up-to-date";
+  result.comparison = compare(options, pkg, previous, state, validation, planned.started);
   await rememberFresh(pkg, lock, result, options, planned.started);
   return result;
+}
+
+/** A build out of rounds: keep the last attempt for inspection and say what still fails. */
+async function giveUp(
+  ctx: BuildContext,
+  state: LoopState,
+  loop: LoopOutcome,
+  maxIterations: number,
+  result: BuildResult,
+): Promise<void> {
+  const failedDir = await keepFailedAttempt(ctx.pkg.dir, {
+    buildId: ctx.buildId,
+    writes: state.overlay,
+    report: loop.failures ?? "",
+    log: loop.result.output,
+    summary: {
+      buildId: ctx.buildId,
+      command: loop.result.command,
+      exitCode: loop.result.exitCode,
+      timedOut: loop.result.timedOut,
+      iterations: loop.iterations,
+      maxIterations,
+      tests: loop.report.counts,
+      units: Object.fromEntries(
+        result.units.map((unit) => [unit.unit, { iterations: unit.iterations, files: unit.files }]),
+      ),
+    },
+  });
+  const rounds = `${loop.iterations} of ${maxIterations} iteration${maxIterations === 1 ? "" : "s"}`;
+  result.status = "failed";
+  result.failure = {
+    reason: "validation",
+    message: `${loop.result.command} still fails after ${rounds}${loop.stopped ? ` (${loop.stopped})` : ""}`,
+    failedDir,
+  };
+}
+
+/** The per-unit lines of the report and the build's spent tokens and cost. */
+function summarizeUnits(pkg: LoadedPackage, state: LoopState, result: BuildResult): void {
+  result.units = reportUnits(pkg, state);
+  for (const unit of result.units) {
+    result.tokens.input += unit.tokens.input;
+    result.tokens.output += unit.tokens.output;
+    if (unit.cost !== undefined) result.cost = round((result.cost ?? 0) + unit.cost);
+  }
+}
+
+/** With --model, this build against the lock it replaces. */
+function compare(
+  options: BuildOptions,
+  pkg: LoadedPackage,
+  previous: Lock | undefined,
+  state: LoopState,
+  validation: ValidationRecord | undefined,
+  started: number,
+) {
+  if (options.model === undefined) return undefined;
+  const built = [...state.works.values()].map((work) => ({
+    name: work.unit.name,
+    model: work.unit.model,
+    tokens: work.usage,
+    cost: priceOf(pkg, work.unit.model, work.usage),
+    iterations: work.iterations,
+  }));
+  return compareWithLock(previous, built, {
+    passed: validation?.passed,
+    tests: validation?.tests,
+    durationMs: Date.now() - started,
+  });
 }
 
 async function rememberFresh(
@@ -318,27 +352,6 @@ async function rememberFresh(
     freshnessKey(options),
     started,
   );
-}
-
-async function validate(
-  ctx: BuildContext,
-  overlay: ReadonlyMap<string, string | null>,
-): Promise<ValidationResult> {
-  const { pkg } = ctx;
-  const command = pkg.validation.command!;
-  const dir = join(scratchDir(pkg.dir, ctx.buildId), "validate");
-  await createWorkTree(pkg.outDir, dir, overlay);
-  ctx.report({ type: "validation-start", command });
-  const outcome = await runValidation({
-    command,
-    cwd: dir,
-    timeoutMs: pkg.validation.timeoutMs,
-    passEnv: pkg.validation.env,
-    env: ctx.providerEnv.env,
-    signal: ctx.signal,
-  });
-  ctx.report({ type: "validation-done", result: outcome });
-  return outcome;
 }
 
 function round(value: number): number {

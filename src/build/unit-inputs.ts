@@ -37,6 +37,8 @@ export function computeUnitInputs(
     criteria: pkg.criteria?.hash,
     format: PROMPT_FORMAT_VERSION,
     guide: pkg.guide?.hash,
+    // Only when there are any, so the hashes of packages without hand-written files stay as they were.
+    ...(shared.handwritten && { handwritten: shared.handwritten }),
     model: unit.model,
     modelParams,
     needs,
@@ -46,15 +48,19 @@ export function computeUnitInputs(
   return { inputs, inputHash: sha256(JSON.stringify(inputs)) };
 }
 
-const sharedCache = new WeakMap<
-  LoadedPackage,
-  { context: Record<string, string>; tests: Record<string, string> }
->();
+interface SharedInputs {
+  context: Record<string, string>;
+  tests: Record<string, string>;
+  handwritten?: Record<string, string>;
+}
 
-function sharedInputs(pkg: LoadedPackage) {
+const sharedCache = new WeakMap<LoadedPackage, SharedInputs>();
+
+function sharedInputs(pkg: LoadedPackage): SharedInputs {
   let shared = sharedCache.get(pkg);
   if (!shared) {
     shared = { context: hashesByPath(pkg.context), tests: hashesByPath(pkg.tests) };
+    if (pkg.handwritten.length > 0) shared.handwritten = hashesByPath(pkg.handwritten);
     sharedCache.set(pkg, shared);
   }
   return shared;
@@ -86,6 +92,7 @@ export function describeInputChanges(previous: UnitInputs, next: UnitInputs): st
   }
   reasons.push(...describeMapChanges("context", previous.context, next.context));
   reasons.push(...describeMapChanges("test", previous.tests, next.tests));
+  reasons.push(...describeMapChanges("handwritten", previous.handwritten ?? {}, next.handwritten ?? {}));
   for (const [name, hash] of Object.entries(next.needs)) {
     if (previous.needs[name] === undefined) reasons.push(`now needs ${name}`);
     else if (previous.needs[name] !== hash) reasons.push(`needed unit ${name} changed`);

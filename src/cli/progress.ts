@@ -34,10 +34,25 @@ function describeEvent(event: BuildEvent): string | undefined {
     case "retry":
       return `  ${event.retry.provider}: ${event.retry.reason}; retrying in ${formatDuration(event.retry.delayMs)} (attempt ${event.retry.attempt})`;
     case "validation-start":
-      return `validating: ${event.command}`;
+      return `validating (${event.iteration}/${event.maxIterations}): ${event.command}`;
+    case "validation-done":
+      return event.result.passed ? undefined : `  ${describeFailedRun(event.result, event.failed)}`;
+    case "refine-start":
+      return `refining ${event.units.join(", ")} (${event.iteration}/${event.maxIterations})`;
+    case "refine-done":
+      return `  ${event.unit}: ${event.changed} file${event.changed === 1 ? "" : "s"} changed${event.cached ? " (from cache)" : `, ${formatTokens(event.tokens)}`}`;
     default:
       return undefined;
   }
+}
+
+/** "validation failed: 2 tests failing", "validation timed out", "validation failed (exit code 1)". */
+function describeFailedRun(result: { timedOut: boolean; exitCode: number | null }, failed: number): string {
+  if (result.timedOut)
+    return `validation timed out${failed > 0 ? ` with ${failed} test${failed === 1 ? "" : "s"} failing` : ""}`;
+  return failed > 0
+    ? `validation failed: ${failed} test${failed === 1 ? "" : "s"} failing`
+    : `validation failed (exit code ${result.exitCode})`;
 }
 
 function createLiveProgress(stream: OutputStream): BuildProgress {
@@ -47,6 +62,7 @@ function createLiveProgress(stream: OutputStream): BuildProgress {
   let total = 0;
   let done = 0;
   let validating: string | undefined;
+  let refining: string | undefined;
   let note: string | undefined;
   let drawn = 0;
   let frame = 0;
@@ -61,7 +77,8 @@ function createLiveProgress(stream: OutputStream): BuildProgress {
     for (const [unit, info] of running) {
       lines.push(`  ${unit} ← ${info.model} (${formatDuration(Date.now() - info.since)})`);
     }
-    if (validating) lines.push(`  validating: ${validating}`);
+    if (refining) lines.push(`  ${refining}`);
+    if (validating) lines.push(`  ${validating}`);
     if (note) lines.push(`  ${note}`);
     const width = stream.columns ?? 100;
     const text = lines
@@ -95,10 +112,15 @@ function createLiveProgress(stream: OutputStream): BuildProgress {
           note = `${event.retry.provider}: ${event.retry.reason}; retrying in ${formatDuration(event.retry.delayMs)}`;
           break;
         case "validation-start":
-          validating = event.command;
+          refining = undefined;
+          validating = `validating (${event.iteration}/${event.maxIterations}): ${event.command}`;
           break;
         case "validation-done":
           validating = undefined;
+          note = event.result.passed ? undefined : describeFailedRun(event.result, event.failed);
+          break;
+        case "refine-start":
+          refining = `refining ${event.units.join(", ")} (${event.iteration}/${event.maxIterations})`;
           break;
       }
     },

@@ -22,6 +22,8 @@ export const unitInputsSchema = z.strictObject({
   prompt: hash.optional(),
   context: z.record(z.string(), hash),
   tests: z.record(z.string(), hash),
+  /** Hand-owned files the model read; absent when the package has none (older locks never have it). */
+  handwritten: z.record(z.string(), hash).optional(),
   needs: z.record(z.string(), hash),
 });
 
@@ -29,6 +31,10 @@ export const validationRecordSchema = z.strictObject({
   command: z.string(),
   passed: z.boolean(),
   exitCode: z.number().int().nullable(),
+  /** Test counts, when the runner's output states them (locks before the refine loop never have them). */
+  tests: z
+    .strictObject({ passed: z.number().int().nonnegative(), failed: z.number().int().nonnegative() })
+    .optional(),
 });
 
 export const unitLockSchema = z.strictObject({
@@ -56,6 +62,8 @@ export const lockSchema = z.strictObject({
     tokens,
     cost: z.number().nonnegative().optional(),
     validation: validationRecordSchema.optional(),
+    /** How long the build took, start to lock (absent in older locks). */
+    durationMs: z.number().int().nonnegative().optional(),
   }),
   units: z.record(z.string(), unitLockSchema),
 });

@@ -3,8 +3,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** Create (or recreate) a built package with `units` units under `dir`. */
-export async function makeBuiltPackage(dir, units) {
+/** Create (or recreate) a built package with `units` units (of `filesPerUnit` files each) under `dir`. */
+export async function makeBuiltPackage(dir, units, { filesPerUnit = 1 } = {}) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "units"), { recursive: true });
   const lines = [
@@ -18,7 +18,7 @@ export async function makeBuiltPackage(dir, units) {
     "units:",
   ];
   for (let i = 0; i < units; i++) {
-    lines.push(`  u${i}: { prompt: units/u${i}.md, owns: [src/u${i}.js] }`);
+    lines.push(`  u${i}: { prompt: units/u${i}.md, owns: [${ownedFiles(i, filesPerUnit).join(", ")}] }`);
     writeFileSync(
       join(dir, "units", `u${i}.md`),
       `Write src/u${i}.js exporting value${i}() that returns ${i}.\n`,
@@ -33,14 +33,19 @@ export async function makeBuiltPackage(dir, units) {
     cwd: process.cwd(),
     env: {},
     concurrency: 16,
-    createProvider: async () => inProcessWriter(),
+    createProvider: async () => inProcessWriter(filesPerUnit),
   });
   if (result.status !== "built") throw new Error(`bench package did not build: ${result.status}`);
   return result;
 }
 
-/** A chat provider that writes the unit's one owned file, then says it is done. */
-export function inProcessWriter() {
+/** The files unit `i` owns: `src/u<i>.js`, then `src/u<i>/f<n>.js` when it has more. */
+function ownedFiles(i, count) {
+  return [`src/u${i}.js`, ...Array.from({ length: count - 1 }, (_, n) => `src/u${i}/f${n + 1}.js`)];
+}
+
+/** A chat provider that writes the unit's owned files, then says it is done. */
+export function inProcessWriter(filesPerUnit = 1) {
   return {
     kind: "chat",
     id: "openai:bench-model",
@@ -57,7 +62,11 @@ export function inProcessWriter() {
       const content = `export function value${unit}() {\n  return ${unit};\n}\n`;
       return {
         text: "",
-        toolCalls: [{ id: `call-${unit}`, name: "write_file", input: { path: `src/u${unit}.js`, content } }],
+        toolCalls: ownedFiles(unit, filesPerUnit).map((path, n) => ({
+          id: `call-${unit}-${n}`,
+          name: "write_file",
+          input: { path, content },
+        })),
         usage: { inputTokens: 100, outputTokens: 20 },
         finishReason: "tool-calls",
       };

@@ -8,6 +8,8 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   stdout: OutputStream;
   stderr: OutputStream;
+  /** Asks the user a question on the terminal; absent when stdin is not a terminal. */
+  ask?: (question: string) => Promise<string>;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
 }

@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { renderMainHelp } from "./commands.js";
 
 declare const __SPECPROMPT_VERSION__: string;
@@ -37,6 +38,7 @@ export async function runCli(): Promise<number> {
       env: process.env,
       stdout: process.stdout,
       stderr: process.stderr,
+      ask: isatty(0) ? async (question) => (await import("./ask-line.js")).askLine(question) : undefined,
       signal: controller.signal,
     });
   } finally {

@@ -27,6 +27,8 @@ export interface PackageDef {
   command?: string;
   /** Any other file of the package folder, path → content. */
   files?: Record<string, string>;
+  /** More top-level manifest fields (`handwritten`, a whole `validation`, ...); they replace the defaults. */
+  manifest?: Record<string, unknown>;
 }
 
 /** A package written to disk: `dir` is the package folder inside its own temporary `root`. */
@@ -73,6 +75,7 @@ export function manifestText(def: PackageDef): string {
         },
       ]),
     ),
+    ...def.manifest,
   };
   return stringify(manifest);
 }

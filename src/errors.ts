@@ -19,7 +19,9 @@ export type ErrorCode =
   | "E_VALIDATION"
   | "E_DRIFT"
   | "E_BUSY"
-  | "E_INIT";
+  | "E_INIT"
+  | "E_TEMPLATE"
+  | "E_CASES";
 
 /** Exit code 2: the user's input (flags, manifest, layers, environment) is wrong. */
 export const EXIT_BAD_INPUT = 2;

@@ -1,11 +1,23 @@
 /** SpecPrompt as a library: everything the CLI does, callable from TypeScript. */
 
+export {
+  type AbsorbedUnit,
+  type AbsorbOptions,
+  type AbsorbProposal,
+  type AbsorbReport,
+  absorbHandEdits,
+} from "./absorb/absorb-hand-edits.js";
 export { assemblePrompt, PROMPT_FORMAT_VERSION, WRITE_FILE_TOOL } from "./build/assemble-prompt.js";
 export type { BuildEvent } from "./build/build-events.js";
 export { planPackage, showUnitPrompt } from "./build/inspect-package.js";
 export { type BuildPlan, planBuild, type UnitPlan } from "./build/plan-build.js";
 export { type BuildOptions, type BuildResult, runBuild, type UnitReport } from "./build/run-build.js";
 export { main } from "./cli/main.js";
+export { type BlameReport, blameFile } from "./drift/blame-file.js";
+export { type DiffReport, diffHandEdits, type FileDiff } from "./drift/diff-hand-edits.js";
+export { type LockedRequestsView, showLockedRequests } from "./drift/locked-requests.js";
+export { type FileState, type FileStatus, readStatus, type StatusReport } from "./drift/read-status.js";
+export { type CheckItem, type CheckReport, runCheck } from "./drift/run-check.js";
 export * from "./errors.js";
 export type { Lock, UnitLock } from "./lock/lock-schema.js";
 export { parseLock } from "./lock/parse-lock.js";
@@ -15,3 +27,5 @@ export { type Manifest, manifestSchema } from "./package/manifest-schema.js";
 export type { Layer, LoadedPackage, LoadedUnit } from "./package/types.js";
 export { createProvider } from "./providers/create-provider.js";
 export type * from "./providers/types.js";
+export { formatFailureReport } from "./validate/failure-report.js";
+export { extractFailures, type TestFailure, type TestReport } from "./validate/failures.js";

@@ -17,7 +17,7 @@ export function checkManifest(manifest: Manifest): {
     checkOwnership(manifest.units, errors);
   }
   if (manifest.kind === "code") {
-    for (const field of ["template", "evals", "threshold"] as const) {
+    for (const field of ["template", "evals", "threshold", "grader"] as const) {
       if (manifest[field] !== undefined) {
         warnings.push({
           message: `${field}: only used by kind: prompt; ignored`,

@@ -81,7 +81,7 @@ async function loadFrom(
   );
   const readOptional = (kind: Layer["kind"], path: string | undefined, field: string[]) =>
     path === undefined ? undefined : readLayer(source, kind, path, field);
-  const [core, guide, criteria, context, tests, prompts] = await Promise.all([
+  const [core, guide, criteria, context, tests, prompts, handwritten] = await Promise.all([
     readOptional("core", manifest.core, ["core"]),
     readOptional("guide", manifest.guide, ["guide"]),
     readOptional("criteria", manifest.validation?.criteria, ["validation", "criteria"]),
@@ -94,6 +94,9 @@ async function loadFrom(
         readOptional("unit", unit.prompt, ["units", name, "prompt"]),
       ),
     ),
+    manifest.handwritten
+      ? readTestLayers(source, manifest.handwritten, outDir, "handwritten")
+      : { layers: [], warnings: [] },
   ]);
   const promptByUnit = new Map(Object.keys(unitSpecs).map((name, i) => [name, prompts[i]]));
   const units = orderUnits(unitSpecs).map(
@@ -109,11 +112,12 @@ async function loadFrom(
   const layers = [core, guide, criteria, ...context.layers, ...prompts].filter(
     (layer) => layer !== undefined,
   );
-  const testPaths = tests.layers.map((test) => posix.join(toPosixPath(manifest.out), test.path));
+  const inPackage = (layer: Layer) => posix.join(toPosixPath(manifest.out), layer.path);
   const protectedPaths = [
     basename(manifestPath),
     ...layers.map((layer) => layer.path),
-    ...testPaths,
+    ...tests.layers.map(inPackage),
+    ...handwritten.layers.map(inPackage),
     ...RESERVED_PATHS,
   ];
   const pkg: LoadedPackage = {
@@ -126,12 +130,13 @@ async function loadFrom(
     context: context.layers,
     criteria,
     tests: tests.layers,
+    handwritten: handwritten.layers,
     params,
     units,
     validation: resolveValidation(manifest.validation),
     protectedPaths: [...new Set(protectedPaths)],
   };
-  return { pkg, warnings: [...warnings, ...context.warnings, ...tests.warnings] };
+  return { pkg, warnings: [...warnings, ...context.warnings, ...tests.warnings, ...handwritten.warnings] };
 }
 
 type LoadedUnitSpec = Omit<UnitSpec, "prompt"> & { prompt?: string };
@@ -149,6 +154,27 @@ function resolveModels(
   options: LoadPackageOptions,
   manifestDisplay: string,
 ): Map<string, string> {
+  const overrides = readModelOverrides(options);
+  const models = new Map<string, string>();
+  for (const [name, unit] of Object.entries(units)) {
+    const model = overrides.flag ?? unit.model ?? overrides.env ?? manifest.model;
+    if (model === undefined) {
+      const which = name === IMPLICIT_UNIT && !manifest.units ? "the package" : `unit '${name}'`;
+      throw new SpecPromptError("E_MANIFEST", `no model for ${which}`, {
+        location: { file: manifestDisplay },
+        hint: `set model: in ${MANIFEST_FILE}, SPECPROMPT_MODEL, or pass --model`,
+      });
+    }
+    models.set(name, model);
+  }
+  return models;
+}
+
+/** `--model` and SPECPROMPT_MODEL, each checked to be a model id; both override the manifest, `--model` wins. */
+export function readModelOverrides(options: Pick<LoadPackageOptions, "model" | "env">): {
+  flag?: string;
+  env?: string;
+} {
   if (options.model !== undefined && !isModelId(options.model)) {
     throw new UsageError(
       `--model expects provider:model, got '${options.model}'`,
@@ -165,21 +191,10 @@ function resolveModels(
       },
     );
   }
-  const models = new Map<string, string>();
-  for (const [name, unit] of Object.entries(units)) {
-    const model = options.model ?? unit.model ?? fromEnv ?? manifest.model;
-    if (model === undefined) {
-      const which = name === IMPLICIT_UNIT && !manifest.units ? "the package" : `unit '${name}'`;
-      throw new SpecPromptError("E_MANIFEST", `no model for ${which}`, {
-        location: { file: manifestDisplay },
-        hint: `set model: in ${MANIFEST_FILE}, SPECPROMPT_MODEL, or pass --model`,
-      });
-    }
-    models.set(name, model);
-  }
-  return models;
+  return { flag: options.model, env: fromEnv };
 }
 
-function stringifyParams(params: Manifest["params"]): Record<string, string> {
+/** Manifest params as strings (numbers and booleans as written). */
+export function stringifyParams(params: Manifest["params"]): Record<string, string> {
   return Object.fromEntries(Object.entries(params ?? {}).map(([name, value]) => [name, String(value)]));
 }

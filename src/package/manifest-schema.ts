@@ -70,6 +70,10 @@ export const validationSchema = z.strictObject({
     .optional()
     .describe("Refine rounds before giving up (default 3)."),
   env: z.array(z.string().min(1)).optional().describe("Environment variables passed through to the command."),
+  requireCoverage: z
+    .boolean()
+    .optional()
+    .describe("Every criterion id (AC-1, ...) must be named by a test: build and check fail otherwise."),
 });
 
 export const unitSchema = z.strictObject({
@@ -101,6 +105,11 @@ export const manifestSchema = z
     model: modelIdSchema.optional().describe("Default model; --model and SPECPROMPT_MODEL override."),
     modelParams: modelParamsSchema.optional(),
     out: relativePath.default(".").describe("Root of the generated tree, relative to the manifest."),
+    handwritten: outGlobList
+      .optional()
+      .describe(
+        "Hand-owned files in out: tracked in the lock, read by the model as context, never generated.",
+      ),
     params: z
       .record(
         z
@@ -126,6 +135,9 @@ export const manifestSchema = z
       .max(1)
       .optional()
       .describe("kind: prompt — the pass rate a version must reach."),
+    grader: modelIdSchema
+      .optional()
+      .describe("kind: prompt — the model that grades llm-rubric assertions; defaults to model."),
   })
   .superRefine((manifest, ctx) => {
     if (manifest.kind === "code" && !manifest.core) {

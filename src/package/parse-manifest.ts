@@ -76,7 +76,8 @@ function yamlIssue(message: string, offset: number, lineCounter: LineCounter): M
   };
 }
 
-function locateNode(
+/** Line and column of the YAML node at `path` (or of its key with `atKey`, or of the nearest parent that exists). */
+export function locateNode(
   doc: Document,
   lineCounter: LineCounter,
   path: IssuePath,

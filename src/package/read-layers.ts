@@ -71,17 +71,22 @@ export async function readContextLayers(
   return { layers, warnings };
 }
 
-/** Validation tests: globs expanded in `outDir`, read as they are (they are code, so never rendered). */
+/**
+ * Files of the output tree (validation tests, hand-written files): globs expanded in `outDir`, read
+ * as they are (they are code, so never rendered).
+ */
 export async function readTestLayers(
   source: LayerSource,
   patterns: string | string[],
   outDir: string,
+  kind: "test" | "handwritten" = "test",
 ): Promise<{ layers: Layer[]; warnings: string[] }> {
-  const { files, warnings } = await expandGlobs(source, patterns, outDir, ["validation", "tests"]);
+  const field = kind === "test" ? ["validation", "tests"] : ["handwritten"];
+  const { files, warnings } = await expandGlobs(source, patterns, outDir, field);
   const layers = await Promise.all(
     files.map(async (file): Promise<Layer> => {
       const content = readText(resolve(outDir, file));
-      return { kind: "test", path: file, content, hash: sha256(content) };
+      return { kind, path: file, content, hash: sha256(content) };
     }),
   );
   return { layers, warnings };
@@ -94,7 +99,8 @@ export function displayPath(cwd: string, path: string): string {
   return isAbsolute(shown) ? path : shown;
 }
 
-async function expandGlobs(
+/** Globs expanded in `cwd` (`!` patterns exclude), sorted; a pattern that matches nothing is a warning at its manifest position. */
+export async function expandGlobs(
   source: LayerSource,
   patterns: string | string[],
   cwd: string,
@@ -117,7 +123,7 @@ async function expandGlobs(
 }
 
 /** A BOM or Windows line endings must not change what the model sees or the hash. */
-function normalizeText(text: string): string {
+export function normalizeText(text: string): string {
   const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   return unmarked.includes("\r\n") ? unmarked.replaceAll("\r\n", "\n") : unmarked;
 }

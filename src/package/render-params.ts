@@ -4,7 +4,8 @@ import { findClosestName } from "../util/closest-name.js";
 /** What a param name may look like: `license`, `db.url`, `api-version`. */
 export const paramNamePattern = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-const placeholder = /\\\{\{|\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+/** `\{{` (an escaped literal) or `{{ name }}` (group 1): the placeholder grammar layers and runtime templates share. */
+export const placeholderPattern = /\\\{\{|\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
 /**
  * Replaces `{{name}}` and `{{ name }}` with `params[name]`. Write `\{{` for a literal `{{`
@@ -13,7 +14,7 @@ const placeholder = /\\\{\{|\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
  */
 export function renderParams(text: string, params: Record<string, string>, file: string): string {
   if (!text.includes("{{")) return text;
-  return text.replace(placeholder, (_match, name: string | undefined, offset: number) => {
+  return text.replace(placeholderPattern, (_match, name: string | undefined, offset: number) => {
     if (name === undefined) return "{{";
     if (Object.hasOwn(params, name)) return params[name]!;
     throw createUndefinedParamError(text, offset, name, params, file);

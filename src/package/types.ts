@@ -1,7 +1,7 @@
 import type { ModelParams } from "../providers/types.js";
 import type { Manifest } from "./manifest-schema.js";
 
-export type LayerKind = "core" | "guide" | "context" | "criteria" | "test" | "unit";
+export type LayerKind = "core" | "guide" | "context" | "criteria" | "test" | "unit" | "handwritten";
 
 /** One source file of the package after `{{param}}` substitution. */
 export interface Layer {
@@ -49,6 +49,8 @@ export interface LoadedPackage {
   criteria?: Layer;
   /** Hand-written validation tests; `path` is relative to `out`. */
   tests: Layer[];
+  /** Hand-owned files of the output tree (`handwritten:`): context for every unit, never generated; `path` is relative to `out`. */
+  handwritten: Layer[];
   /** Effective params after `--set`, as strings. */
   params: Record<string, string>;
   /** Units in a dependency order (every unit after the units it needs). */

@@ -19,6 +19,14 @@ export { type LockedRequestsView, showLockedRequests } from "./drift/locked-requ
 export { type FileState, type FileStatus, readStatus, type StatusReport } from "./drift/read-status.js";
 export { type CheckItem, type CheckReport, runCheck } from "./drift/run-check.js";
 export * from "./errors.js";
+export { gradeCase } from "./eval/assertions.js";
+export { iterateCases, loadCases } from "./eval/cases.js";
+export { loadPromptPackage } from "./eval/load-prompt-package.js";
+export { judgeChange, mcnemarExact, type Verdict } from "./eval/mcnemar.js";
+export { runEval } from "./eval/run-eval.js";
+export type { CompareReport, EvalOptions, EvalResult, ResultRecord, Summary } from "./eval/run-types.js";
+export { compileTemplate } from "./eval/template.js";
+export type * from "./eval/types.js";
 export type { Lock, UnitLock } from "./lock/lock-schema.js";
 export { parseLock } from "./lock/parse-lock.js";
 export { LOCK_FILE, readLock, readLockFile, serializeLock } from "./lock/read-lock.js";

@@ -17,9 +17,34 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Show which units would regenerate and why, without a model",
     load: async () => (await import("./commands/plan.js")).planCommand,
   },
+  eval: {
+    summary: "Run a runtime prompt's eval cases, gate on its threshold, compare versions",
+    load: async () => (await import("./commands/eval.js")).evalCommand,
+  },
   prompt: {
     summary: "Print exactly what a unit sends to the model",
     load: async () => (await import("./commands/prompt.js")).promptCommand,
+  },
+  status: {
+    summary: "Show hand-edited, missing and untracked files and stale units, without a model",
+    load: async () => (await import("./commands/status.js")).statusCommand,
+  },
+  diff: {
+    summary: "Show hand edits of generated files as a diff against what the build wrote",
+    load: async () => (await import("./commands/diff.js")).diffCommand,
+  },
+  check: {
+    summary:
+      "CI gate: manifest valid, nothing stale, no hand edits, last validation passed, criteria covered",
+    load: async () => (await import("./commands/check.js")).checkCommand,
+  },
+  absorb: {
+    summary: "Turn hand edits into an amendment of the package (model-proposed, confirmed), then rebuild",
+    load: async () => (await import("./commands/absorb.js")).absorbCommand,
+  },
+  blame: {
+    summary: "Show which unit, layers, model and build made a generated file (or line)",
+    load: async () => (await import("./commands/blame.js")).blameCommand,
   },
 };
 

@@ -73,7 +73,7 @@ test("AC-3 returns an empty slug when nothing is left", () => {
 `,
     "package.json": `${JSON.stringify({ name, version: "0.1.0", private: true, type: "module", scripts: { test: "node --test" } }, null, 2)}\n`,
     ".gitignore":
-      ".specprompt/staging/\n.specprompt/tmp/\n.specprompt/failed/\n.specprompt/absorbed/\n.specprompt/local/\nnode_modules/\n",
+      ".specprompt/staging/\n.specprompt/tmp/\n.specprompt/failed/\n.specprompt/absorbed/\n.specprompt/evals/\n.specprompt/local/\nnode_modules/\n",
   };
 }
 

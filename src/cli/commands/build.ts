@@ -1,8 +1,8 @@
 import type { BuildOptions, BuildResult } from "../../build/build-types.js";
 import { checkFreshBuild } from "../../build/fresh-build.js";
-import { UsageError } from "../../errors.js";
 import { type CommandDef, writeJson } from "../command.js";
 import { wantsLiveOutput } from "../format.js";
+import { nonNegativeInt, positiveInt, seconds } from "../number-flags.js";
 import { printBuildResult } from "../print-build.js";
 import { createBuildProgress } from "../progress.js";
 import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";
@@ -113,27 +113,3 @@ export const buildCommand: CommandDef = {
     return result.status === "failed" ? 1 : 0;
   },
 };
-
-function positiveInt(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1)
-    throw new UsageError(`${flag} takes a whole number of at least 1, got '${value}'`);
-  return number;
-}
-
-function nonNegativeInt(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0)
-    throw new UsageError(`${flag} takes a whole number, got '${value}'`);
-  return number;
-}
-
-function seconds(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0)
-    throw new UsageError(`${flag} takes a number of seconds, got '${value}'`);
-  return number * 1000;
-}

@@ -4,9 +4,9 @@
  * Providers are created on the first cache miss, so a fully cached run never loads a driver.
  */
 
-import { hash } from "node:crypto";
 import { SpecPromptError } from "../errors.js";
 import type { ChatProvider, ChatResponse, ModelParams, Provider, Usage } from "../providers/types.js";
+import { sha256 } from "../util/hash.js";
 import type { ResponseLog } from "./response-log.js";
 import type { Scheduler } from "./scheduler.js";
 import type { PromptMessage } from "./types.js";
@@ -71,8 +71,7 @@ export function evalRequestKey(call: ModelCall): { key: string; request: string 
     call.purpose ?? "",
     messages,
   ]);
-  // crypto.hash: one call, no Hash object; several times cheaper for a short text.
-  return { key: hash("sha256", request), request };
+  return { key: sha256(request), request };
 }
 
 /** A flat object with its keys in order, so the same params always give the same text. */

@@ -1,14 +1,7 @@
-import { chatCacheKey } from "../build/generate-with-chat.js";
+import { completeCached } from "../build/generate-with-chat.js";
 import type { ResponseCache } from "../cache/response-cache.js";
-import { GateError, SpecPromptError } from "../errors.js";
-import type {
-  ChatProvider,
-  ChatRequest,
-  ChatResponse,
-  Message,
-  ModelParams,
-  ToolResult,
-} from "../providers/types.js";
+import { GateError } from "../errors.js";
+import type { ChatProvider, ChatRequest, Message, ModelParams, ToolResult } from "../providers/types.js";
 import type { AbsorbPrompt } from "./absorb-prompt.js";
 import { type AmendableLayer, checkAmendmentCall, PROPOSE_AMENDMENT_TOOL } from "./amendment-tool.js";
 
@@ -65,7 +58,7 @@ export async function proposeAmendment(options: ProposeOptions): Promise<Propose
       tools: [PROPOSE_AMENDMENT_TOOL],
       params: options.params,
     };
-    const { response, key, cached } = await complete(options, request);
+    const { response, key, cached } = await completeCached({ ...options, command: "absorb" }, request);
     result.requests.push(key);
     if (cached) result.cached++;
     result.usage.input += response.usage.inputTokens;
@@ -97,26 +90,4 @@ export async function proposeAmendment(options: ProposeOptions): Promise<Propose
     });
   }
   return result;
-}
-
-async function complete(
-  options: ProposeOptions,
-  request: ChatRequest,
-): Promise<{ response: ChatResponse; key: string; cached: boolean }> {
-  const key = chatCacheKey(options.modelId, request);
-  const hit = await options.cache.get<ChatRequest, ChatResponse>(key);
-  if (hit) return { response: hit.response, key, cached: true };
-  if (options.offline) {
-    throw new SpecPromptError(
-      "E_CACHE_MISS",
-      `unit ${options.unit}: no cached response for this absorb request and --offline is set`,
-      {
-        hint: `cache key ${key.slice(0, 12)}; run absorb without --offline to ask ${options.modelId}, or restore .specprompt/cache from version control`,
-      },
-    );
-  }
-  const provider = await options.getProvider();
-  const response = await provider.complete(request, { signal: options.signal });
-  await options.cache.put({ key, request: { provider: options.modelId, ...request }, response });
-  return { response, key, cached: false };
 }

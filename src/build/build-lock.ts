@@ -33,7 +33,8 @@ export function acquireBuildLock(pkgDir: string): ReleaseBuildLock {
   throw new SpecPromptError("E_BUSY", "could not take the build lock", { hint: `delete ${path} and retry` });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, but belongs to someone else). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -88,7 +88,7 @@ export async function generateWithChat(options: ChatGenerationOptions): Promise<
       tools: [WRITE_FILE_TOOL],
       params: options.params,
     };
-    const { response, key, cached } = await complete(options, request);
+    const { response, key, cached } = await completeCached(options, request);
     result.requests.push(key);
     result.usage.input += response.usage.inputTokens;
     result.usage.output += response.usage.outputTokens;
@@ -127,19 +127,36 @@ export async function generateWithChat(options: ChatGenerationOptions): Promise<
   return result;
 }
 
-async function complete(
-  options: ChatGenerationOptions,
+/** What a cached chat call needs: which model, where to look, whether asking is allowed. */
+export interface CachedCallOptions {
+  unit: string;
+  modelId: string;
+  cache: ResponseCache;
+  offline: boolean;
+  getProvider: () => Promise<ChatProvider>;
+  signal?: AbortSignal;
+  /** How the command is named in the --offline miss message ("build", "absorb"). */
+  command?: string;
+}
+
+/**
+ * One chat request through the response cache: a hit is answered from it, a miss asks the model
+ * (unless offline) and is stored under the key of the full request.
+ */
+export async function completeCached(
+  options: CachedCallOptions,
   request: ChatRequest,
 ): Promise<{ response: ChatResponse; key: string; cached: boolean }> {
   const key = chatCacheKey(options.modelId, request);
   const hit = await options.cache.get<ChatRequest, ChatResponse>(key);
   if (hit) return { response: hit.response, key, cached: true };
   if (options.offline) {
+    const command = options.command ?? "build";
     throw new SpecPromptError(
       "E_CACHE_MISS",
-      `unit ${options.unit}: no cached response for this request and --offline is set`,
+      `unit ${options.unit}: no cached response for this ${command === "build" ? "" : `${command} `}request and --offline is set`,
       {
-        hint: `cache key ${key.slice(0, 12)}; build without --offline to ask ${options.modelId}, or restore .specprompt/cache from version control`,
+        hint: `cache key ${key.slice(0, 12)}; run ${command} without --offline to ask ${options.modelId}, or restore .specprompt/cache from version control`,
       },
     );
   }

@@ -3,6 +3,8 @@
  * package, whose finished results are read back (and a torn last line cut off) so only the
  * missing jobs run.
  */
+
+import { isAlive } from "../build/build-lock.js";
 import { SpecPromptError } from "../errors.js";
 import {
   findLastRun,
@@ -92,13 +94,4 @@ function findResumable(pkgDir: string): NonNullable<ReturnType<typeof findLastRu
     });
   }
   return last;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -28,4 +28,16 @@ await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: { cli: "src/cli/run-cli.ts" }, outdir: "dist/cli" }),
   build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/lib" }),
+  // `build` with nothing to do, in CommonJS: answered before Node's ESM loader starts.
+  build({
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    define: common.define,
+    entryPoints: { build: "src/cli/fast-build.ts" },
+    outdir: "dist/fast",
+    outExtension: { ".js": ".cjs" },
+    logLevel: "warning",
+  }),
 ]);

@@ -9,6 +9,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Create a new package",
     load: async () => (await import("./commands/init.js")).initCommand,
   },
+  import: {
+    summary: "Write a manifest for Spec Kit, OpenSpec or Kiro specs, naming their files where they are",
+    load: async () => (await import("./commands/import.js")).importCommand,
+  },
   build: {
     summary: "Generate the output tree from the package, only where inputs changed",
     load: async () => (await import("./commands/build.js")).buildCommand,
@@ -45,6 +49,18 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   blame: {
     summary: "Show which unit, layers, model and build made a generated file (or line)",
     load: async () => (await import("./commands/blame.js")).blameCommand,
+  },
+  version: {
+    summary: "Bump the version with a why: changelog entry, commit, tag",
+    load: async () => (await import("./commands/version.js")).versionCommand,
+  },
+  log: {
+    summary: "List versions with dates, whys and the layers each changed",
+    load: async () => (await import("./commands/log.js")).logCommand,
+  },
+  checkout: {
+    summary: "Restore the package's source files as of a version",
+    load: async () => (await import("./commands/checkout.js")).checkoutCommand,
   },
 };
 

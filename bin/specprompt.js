@@ -11,6 +11,10 @@ enableCompileCache?.();
 
 async function run() {
   const argv = process.argv.slice(2);
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    process.stdout.write(`${require("../package.json").version}\n`);
+    return 0;
+  }
   if (argv[0] === "build") {
     // As in the CLI: a reader that goes away (`build --json | head`) must not crash the run.
     for (const stream of [process.stdout, process.stderr]) {

@@ -74,14 +74,7 @@ export async function checkoutVersion(options: CheckoutOptions): Promise<Checkou
       `specprompt checkout ${manifest.name}@${version}`,
     );
   const repo = await requireRepo(dir, "checkout");
-  const tag = versionTag(name, version);
-  const rev = (await tagExists(repo, tag)) ? tag : await commitWithVersion(repo, version);
-  if (!rev)
-    throw new UsageError(
-      `no version ${version} of ${name}: no tag ${tag} and no commit whose ${MANIFEST} has that version`,
-      "`specprompt log` lists the versions",
-    );
-  const commit = (await gitText(["rev-parse", `${rev}^{commit}`], repo.root)).trim();
+  const { rev, tag, commit } = await resolveVersion(repo, name, version);
 
   const targetManifest =
     readRawManifest((await showFile(repo, commit, MANIFEST))?.toString("utf8") ?? "") ?? {};
@@ -120,6 +113,26 @@ export async function checkoutVersion(options: CheckoutOptions): Promise<Checkou
     deleted,
     outputsToRestore,
   };
+}
+
+/**
+ * Where `name@version` lives in git: its tag, or else the last commit whose manifest has that
+ * version; a usage error when neither exists.
+ */
+export async function resolveVersion(
+  repo: GitRepo,
+  name: string,
+  version: string,
+): Promise<{ rev: string; tag: string; commit: string }> {
+  const tag = versionTag(name, version);
+  const rev = (await tagExists(repo, tag)) ? tag : await commitWithVersion(repo, version);
+  if (!rev)
+    throw new UsageError(
+      `no version ${version} of ${name}: no tag ${tag} and no commit whose ${MANIFEST} has that version`,
+      "`specprompt log` lists the versions",
+    );
+  const commit = (await gitText(["rev-parse", `${rev}^{commit}`], repo.root)).trim();
+  return { rev, tag, commit };
 }
 
 /** The newest commit whose manifest (in the package folder) has `version`. */

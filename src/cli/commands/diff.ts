@@ -1,4 +1,6 @@
 import { type DiffReport, diffHandEdits } from "../../drift/diff-hand-edits.js";
+import { parseSetFlags } from "../../package/render-params.js";
+import { detectSides, formatSemanticDiff, semanticDiff } from "../../versions/semantic-diff.js";
 import { colorizePatch } from "../color-patch.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
 import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";
@@ -7,12 +9,16 @@ import { splitPackage } from "../split-package.js";
 /** `specprompt diff [dir] [paths...]` */
 export const diffCommand: CommandDef = {
   name: "diff",
-  summary: "Show hand edits of generated files as a diff against what the build wrote",
-  usage: "specprompt diff [dir] [paths...] [options]",
+  summary: "Show hand edits of generated files, or what changed between two versions of a package",
+  usage: "specprompt diff [dir] [paths...] [options]\n       specprompt diff <a> <b> [options]",
   description: [
     "Prints a unified diff for every generated file that was edited or deleted by hand since the build wrote it.",
     "What the build wrote comes from .specprompt/objects (or is replayed from .specprompt/cache). The first",
     "argument is the package when it holds a specprompt.yaml; the others narrow the diff to files or folders.",
+    "",
+    "With exactly two arguments that are each a package folder, a <name>@<version> or a git ref (and neither",
+    "an existing file or folder without a specprompt.yaml), it is a semantic diff from a to b instead: layers",
+    "and their ## sections, params, model, units added and removed, and which units would regenerate.",
   ].join("\n"),
   positionals: [
     { name: "dir", description: "Package folder (default: the current folder)" },
@@ -29,15 +35,35 @@ export const diffCommand: CommandDef = {
     "specprompt diff",
     "specprompt diff examples/textstats src/stats.js",
     "specprompt diff --json | jq '.files[].hunks'",
+    "specprompt diff textstats@0.3.0 textstats@0.4.0",
+    "specprompt diff HEAD~1 . --json | jq '.units.regenerate'",
   ],
   async run({ values, positionals, io }) {
+    const sides = await detectSides(io.cwd, positionals);
+    if (sides) {
+      const report = await semanticDiff({
+        a: sides[0],
+        b: sides[1],
+        cwd: io.cwd,
+        env: io.env,
+        set: parseSetFlags((values.set as string[] | undefined) ?? []),
+        model: values.model as string | undefined,
+      });
+      if (values.json) writeJson(io, report);
+      else io.stdout.write(formatSemanticDiff(report, useColor(io, values)));
+      return 0;
+    }
     const [dir, ...paths] = splitPackage(io.cwd, positionals);
     const report = await diffHandEdits({ ...packageArgs(values, [dir]), cwd: io.cwd, env: io.env, paths });
     if (values.json) writeJson(io, report);
-    else printDiff(io, report, Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && !values["no-color"]);
+    else printDiff(io, report, useColor(io, values));
     return report.files.some((file) => file.error) ? 2 : 0;
   },
 };
+
+function useColor(io: CliIO, values: Record<string, unknown>): boolean {
+  return Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && !values["no-color"];
+}
 
 function printDiff(io: CliIO, report: DiffReport, color: boolean): void {
   if (report.files.length === 0) {

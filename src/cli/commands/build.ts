@@ -56,58 +56,49 @@ export const buildCommand: CommandDef = {
   ],
   async run({ values, positionals, io }) {
     const json = Boolean(values.json);
-    const progress = createBuildProgress(io.stderr, { live: !json && wantsLiveOutput(io.stderr, io.env) });
-    let result: BuildResult | undefined;
-    try {
-      const options: BuildOptions = {
-        ...packageArgs(values, positionals),
-        cwd: io.cwd,
-        env: io.env,
-        offline: Boolean(values.offline) || io.env.SPECPROMPT_OFFLINE === "1",
-        force: Boolean(values.force),
-        stamp: Boolean(values.stamp),
-        concurrency: positiveInt(values.concurrency, "--concurrency"),
-        maxIterations: positiveInt(values["max-iterations"], "--max-iterations"),
-        timeoutMs: seconds(values.timeout, "--timeout"),
-        maxRetries: nonNegativeInt(values.retries, "--retries"),
-        reporter: json ? undefined : (event) => progress.onEvent(event),
-        signal: io.signal,
-      };
-      if (values.watch) {
-        const { runBuild } = await import("../../build/run-build.js");
-        const { watchBuild } = await import("../watch-build.js");
-        return await watchBuild({
-          dir: options.dir,
-          cwd: io.cwd,
-          io,
-          build: async () => {
-            // Each build draws its own progress view.
-            const view = createBuildProgress(io.stderr, {
-              live: !json && wantsLiveOutput(io.stderr, io.env),
-            });
-            try {
-              return await runBuild({
-                ...options,
-                reporter: json ? undefined : (event) => view.onEvent(event),
-              });
-            } finally {
-              view.stop();
-            }
-          },
-          show: (shown) => {
-            // One JSON document per build, one per line, for scripts that follow a watch.
-            if (json) io.stdout.write(`${JSON.stringify(shown)}\n`);
-            else printBuildResult(io, shown);
-          },
-        });
+    const options: BuildOptions = {
+      ...packageArgs(values, positionals),
+      cwd: io.cwd,
+      env: io.env,
+      offline: Boolean(values.offline) || io.env.SPECPROMPT_OFFLINE === "1",
+      force: Boolean(values.force),
+      stamp: Boolean(values.stamp),
+      concurrency: positiveInt(values.concurrency, "--concurrency"),
+      maxIterations: positiveInt(values["max-iterations"], "--max-iterations"),
+      timeoutMs: seconds(values.timeout, "--timeout"),
+      maxRetries: nonNegativeInt(values.retries, "--retries"),
+      signal: io.signal,
+    };
+    /** One build with its own progress view (a live block on a terminal, plain lines otherwise). */
+    const buildOnce = async (run: (options: BuildOptions) => Promise<BuildResult>) => {
+      const progress = createBuildProgress(io.stderr, { live: !json && wantsLiveOutput(io.stderr, io.env) });
+      try {
+        return await run({ ...options, reporter: json ? undefined : (event) => progress.onEvent(event) });
+      } finally {
+        progress.stop();
       }
-      // A build with nothing to do is answered from the freshness index without loading the engine.
-      result =
-        (await checkFreshBuild(options)) ??
-        (await (await import("../../build/run-build.js")).runBuild(options));
-    } finally {
-      progress.stop();
+    };
+    if (values.watch) {
+      const { runBuild } = await import("../../build/run-build.js");
+      const { watchBuild } = await import("../watch-build.js");
+      return watchBuild({
+        dir: options.dir,
+        cwd: io.cwd,
+        io,
+        build: () => buildOnce(runBuild),
+        show: (shown) => {
+          // One JSON document per build, one per line, for scripts that follow a watch.
+          if (json) io.stdout.write(`${JSON.stringify(shown)}\n`);
+          else printBuildResult(io, shown);
+        },
+      });
     }
+    // A build with nothing to do is answered from the freshness index without loading the engine.
+    const result = await buildOnce(
+      async (withProgress) =>
+        (await checkFreshBuild(withProgress)) ??
+        (await (await import("../../build/run-build.js")).runBuild(withProgress)),
+    );
     if (json) writeJson(io, result);
     else printBuildResult(io, result);
     return result.status === "failed" ? 1 : 0;

@@ -1,6 +1,7 @@
 import { type DiffReport, diffHandEdits } from "../../drift/diff-hand-edits.js";
 import { parseSetFlags } from "../../package/render-params.js";
-import { detectSides, formatSemanticDiff, semanticDiff } from "../../versions/semantic-diff.js";
+import { formatSemanticDiff } from "../../versions/format-semantic-diff.js";
+import { detectSides, semanticDiff } from "../../versions/semantic-diff.js";
 import { colorizePatch } from "../color-patch.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
 import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";

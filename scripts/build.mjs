@@ -28,14 +28,15 @@ await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: { cli: "src/cli/run-cli.ts" }, outdir: "dist/cli" }),
   build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/lib" }),
-  // `build` with nothing to do, in CommonJS: answered before Node's ESM loader starts.
+  // `build` with nothing to do and `status` from its index, in CommonJS: answered before Node's ESM
+  // loader starts (bin/specprompt.js). One bundle each, with nothing shared: each run loads one file.
   build({
     bundle: true,
     format: "cjs",
     platform: "node",
     target: "node20",
     define: common.define,
-    entryPoints: { build: "src/cli/fast-build.ts" },
+    entryPoints: { build: "src/cli/fast-build.ts", status: "src/cli/fast-status.ts" },
     outdir: "dist/fast",
     outExtension: { ".js": ".cjs" },
     logLevel: "warning",

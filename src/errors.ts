@@ -21,7 +21,8 @@ export type ErrorCode =
   | "E_BUSY"
   | "E_INIT"
   | "E_TEMPLATE"
-  | "E_CASES";
+  | "E_CASES"
+  | "E_IMPORT";
 
 /** Exit code 2: the user's input (flags, manifest, layers, environment) is wrong. */
 export const EXIT_BAD_INPUT = 2;

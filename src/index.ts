@@ -30,6 +30,8 @@ export type * from "./eval/types.js";
 export type { Lock, UnitLock } from "./lock/lock-schema.js";
 export { parseLock } from "./lock/parse-lock.js";
 export { LOCK_FILE, readLock, readLockFile, serializeLock } from "./lock/read-lock.js";
+export { MAX_IMPORT_DEPTH, resolveImports } from "./package/imports/resolve-imports.js";
+export type { ImportMode, PackageImports, ResolvedImport } from "./package/imports/types.js";
 export { loadPackage } from "./package/load-package.js";
 export { type Manifest, manifestSchema } from "./package/manifest-schema.js";
 export type { Layer, LoadedPackage, LoadedUnit } from "./package/types.js";

@@ -153,6 +153,7 @@ export async function absorbHandEdits(options: AbsorbOptions): Promise<AbsorbRep
     env: options.env,
     set: options.set,
     model: options.model,
+    target: options.target,
     offline: options.offline,
     timeoutMs: options.timeoutMs,
     maxRetries: options.maxRetries,

@@ -63,7 +63,7 @@ export async function findHandEdits(args: PackageArgs & { paths?: string[] }): P
   const modified = diff.files.filter((file) => file.state === "modified");
   const { pkg, warnings: loadWarnings } = await loadPackage(args.dir, args);
   if (modified.length === 0) return { pkg, units: [], warnings: [...loadWarnings, ...warnings] };
-  const lock = (await readLockFile(pkg.dir))?.lock;
+  const lock = (await readLockFile(pkg.dir, pkg.target))?.lock;
   const units: UnitEdits[] = [];
   for (const unit of pkg.units) {
     const mine = modified.filter((file) => file.unit === unit.name);

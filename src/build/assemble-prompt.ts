@@ -61,16 +61,20 @@ export function assemblePrompt(
 ): AssembledPrompt {
   const sections: string[] = [`# Package ${pkg.manifest.name}@${pkg.manifest.version}`];
   if (pkg.core) sections.push(layerSection("Core prompt", pkg.core));
-  if (pkg.context.length > 0) {
+  // Imported layers (`@alias/path`) follow the package's own, in the section of their kind.
+  const context = pkg.imports ? [...pkg.context, ...pkg.imports.context] : pkg.context;
+  if (context.length > 0) {
     sections.push(
       [
         "## Context documents",
-        ...pkg.context.map((layer) => `### ${layer.path}\n\n${layer.content.trim()}`),
+        ...context.map((layer) => `### ${layer.path}\n\n${layer.content.trim()}`),
       ].join("\n\n"),
     );
   }
   if (pkg.guide) sections.push(layerSection("Generation guide", pkg.guide));
+  for (const layer of pkg.imports?.guide ?? []) sections.push(layerSection("Generation guide", layer));
   if (pkg.criteria) sections.push(layerSection("Acceptance criteria", pkg.criteria));
+  for (const layer of pkg.imports?.criteria ?? []) sections.push(layerSection("Acceptance criteria", layer));
   if (pkg.tests.length > 0) {
     sections.push(
       [

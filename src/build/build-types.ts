@@ -17,6 +17,8 @@ export interface PackageArgs {
   set?: Record<string, string>;
   /** --model: overrides every unit's model. */
   model?: string;
+  /** The target to work on, for a package with `targets`. */
+  target?: string;
 }
 
 export interface BuildOptions extends PackageArgs {
@@ -56,7 +58,8 @@ export interface UnitReport {
 export interface BuildResult {
   status: "up-to-date" | "built" | "failed";
   buildId: string;
-  package: { name: string; version: string; dir: string };
+  /** `target` for one target of a package with `targets`. */
+  package: { name: string; version: string; dir: string; target?: string };
   plan: BuildPlan;
   units: UnitReport[];
   /** The last validation run; `failures` and `report` when it failed. */

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { newObjects } from "../cache/object-store.js";
 import { GateError } from "../errors.js";
-import type { Lock } from "../lock/lock-schema.js";
-import { LOCK_FILE, markLockChecked, serializeLock } from "../lock/read-lock.js";
+import type { Lock, LockFile } from "../lock/lock-schema.js";
+import { LOCK_FILE, markLockChecked, serializeLock, withTargetLock } from "../lock/read-lock.js";
 import { applyFileTransaction, type FileChange } from "../util/file-transaction.js";
 import { sha256 } from "../util/hash.js";
 import { stagingDir } from "./build-context.js";
@@ -49,6 +49,9 @@ export async function commitBuild(options: {
   writes: ReadonlyMap<string, string | null>;
   lock: Lock;
   previousLockText: string | undefined;
+  /** For a package with targets: the target this lock is the section of, and every target there is. */
+  target?: string;
+  targets?: readonly string[];
 }): Promise<{ files: number; lockWritten: boolean }> {
   const changes: FileChange[] = [];
   for (const [path, content] of options.writes) {
@@ -60,8 +63,8 @@ export async function commitBuild(options: {
     }
   }
   const files = changes.length;
-  const lockText = serializeLock(options.lock);
-  const lockWritten = lockText !== options.previousLockText;
+  const { lockText, previousText } = lockTexts(options);
+  const lockWritten = lockText !== previousText;
   if (lockWritten) changes.push({ path: join(options.pkgDir, LOCK_FILE), content: lockText });
   // What the build wrote is kept by hash beside the lock, so a hand edit can be shown as a diff.
   for (const [path, content] of newObjects(options.pkgDir, options.writes.values()))
@@ -70,4 +73,28 @@ export async function commitBuild(options: {
     await applyFileTransaction(join(stagingDir(options.pkgDir), options.buildId), changes);
   if (lockWritten) await markLockChecked(options.pkgDir);
   return { files, lockWritten };
+}
+
+/** The lock file's text after this build, and before it (for a target: the whole file, other targets kept). */
+function lockTexts(options: {
+  pkgDir: string;
+  lock: Lock;
+  previousLockText: string | undefined;
+  target?: string;
+  targets?: readonly string[];
+}): { lockText: string; previousText: string | undefined } {
+  if (options.target === undefined) {
+    return { lockText: serializeLock(options.lock), previousText: options.previousLockText };
+  }
+  // The build lock is held, so the file read now is the one this commit replaces.
+  let previousText: string | undefined;
+  let file: LockFile | undefined;
+  try {
+    previousText = readFileSync(join(options.pkgDir, LOCK_FILE), "utf8");
+    file = JSON.parse(previousText) as LockFile;
+  } catch {
+    file = undefined; // no lock yet, or one this build replaces entirely
+  }
+  const merged = withTargetLock(file, options.target, options.targets ?? [options.target], options.lock);
+  return { lockText: serializeLock(merged), previousText };
 }

@@ -1,6 +1,7 @@
 import { LOCKFILE_VERSION } from "../lock/lock-file.js";
 import type { Lock, TokenCount, UnitLock, ValidationRecord } from "../lock/lock-schema.js";
 import { lockedUnit } from "../lock/locked-unit.js";
+import { lockImports } from "../package/imports/imported-files.js";
 import type { LoadedPackage } from "../package/types.js";
 
 /** The lock after a build: pure, from the previous lock and the units this build (re)made. */
@@ -42,5 +43,6 @@ export function composeLock(options: {
         }
       : previous.build,
     units,
+    ...(pkg.imports && { imports: lockImports(pkg.imports) }),
   };
 }

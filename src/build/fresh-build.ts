@@ -11,7 +11,7 @@ export async function checkFreshBuild(options: BuildOptions): Promise<BuildResul
   } catch {
     return undefined; // the full path reports it
   }
-  const fresh = readFresh(manifestPath, freshnessKey(options));
+  const fresh = readFresh(manifestPath, freshnessKey(options), options.target);
   if (!fresh) return undefined;
   options.reporter?.({ type: "plan", plan: fresh.plan });
   return upToDateResult(makeBuildId((options.now ?? (() => new Date()))()), fresh, started);

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { LOCAL_STATE_DIR } from "../package/manifest-cache.js";
+import { localStateDir } from "../package/manifest-cache.js";
 import { VERSION } from "../version.js";
 import type { BuildPlan } from "./plan-build.js";
 
@@ -21,7 +21,7 @@ export interface FreshRecord {
 
 /** What an up-to-date build reports, remembered with the record. */
 export interface FreshResult {
-  package: { name: string; version: string; dir: string };
+  package: { name: string; version: string; dir: string; target?: string };
   plan: BuildPlan;
   warnings: string[];
 }
@@ -48,11 +48,13 @@ export function freshnessKey(options: {
 }
 
 /** The report of a package known to be up to date, or undefined when anything may have changed. */
-export function readFresh(manifestPath: string, key: string): FreshResult | undefined {
+export function readFresh(manifestPath: string, key: string, target?: string): FreshResult | undefined {
   const dir = dirname(manifestPath);
   let record: FreshRecord;
   try {
-    record = JSON.parse(readFileSync(join(dir, LOCAL_STATE_DIR, FRESH_INDEX_FILE), "utf8")) as FreshRecord;
+    record = JSON.parse(
+      readFileSync(join(localStateDir(dir, target), FRESH_INDEX_FILE), "utf8"),
+    ) as FreshRecord;
   } catch {
     return undefined;
   }

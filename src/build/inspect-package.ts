@@ -18,7 +18,7 @@ export async function planPackage(
   args: PackageArgs,
 ): Promise<{ pkg: LoadedPackage; lock: Lock | undefined; plan: BuildPlan; warnings: string[] }> {
   const { pkg, warnings } = await loadPackage(args.dir, args);
-  const lock = withoutHandwritten(await readLock(pkg.dir), pkg);
+  const lock = withoutHandwritten(await readLock(pkg.dir, pkg.target), pkg);
   return { pkg, lock, plan: planBuild(pkg, lock, findMissingOutputs(pkg, lock)), warnings };
 }
 
@@ -43,7 +43,7 @@ export async function showUnitPrompt(args: PackageArgs & { unit?: string }): Pro
   const unit = pkg.units.find((candidate) => candidate.name === name);
   if (!unit)
     throw new SpecPromptError("E_USAGE", `no unit named '${name}'`, { hint: `units: ${names.join(", ")}` });
-  const lock = await readLock(pkg.dir);
+  const lock = await readLock(pkg.dir, pkg.target);
   const needed = new Map<string, UnitFiles>();
   for (const need of unit.needs) needed.set(need, { hashes: lock?.units[need]?.outputs ?? {} });
   const isAgent = unit.model.startsWith("cmd:");

@@ -1,5 +1,6 @@
 import type { Lock } from "../lock/lock-schema.js";
 import { lockedUnit } from "../lock/locked-unit.js";
+import { detailImportChanges } from "../package/imports/describe-import-changes.js";
 import type { LoadedPackage } from "../package/types.js";
 import { computeUnitInputs, describeInputChanges, hashOutputs } from "./unit-inputs.js";
 
@@ -45,7 +46,11 @@ export function planBuild(
     const reasons: string[] = [];
     if (!previous) reasons.push("never built");
     else if (previous.inputHash !== inputHash) {
-      const changes = describeInputChanges(previous.inputs, inputs);
+      const changes = detailImportChanges(
+        describeInputChanges(previous.inputs, inputs),
+        lock?.imports,
+        pkg.imports,
+      );
       // A lock edited by hand (a merge) can carry a hash its recorded inputs do not give.
       reasons.push(...(changes.length > 0 ? changes : ["recorded input hash does not match its inputs"]));
     }

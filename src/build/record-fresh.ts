@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import picomatch from "picomatch";
 import { LOCK_FILE } from "../lock/lock-file.js";
 import type { Lock } from "../lock/lock-schema.js";
-import { LOCAL_STATE_DIR } from "../package/manifest-cache.js";
+import { listImportedFiles, listImportedGlobRoots } from "../package/imports/imported-files.js";
+import { localStateDir } from "../package/manifest-cache.js";
 import type { LoadedPackage } from "../package/types.js";
 import { asList } from "../util/as-list.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -28,6 +29,7 @@ export async function recordFresh(
       .filter((layer) => layer !== undefined)
       .map((layer) => join(pkg.dir, layer.path)),
     ...[...pkg.tests, ...pkg.handwritten].map((layer) => join(pkg.outDir, layer.path)),
+    ...listImportedFiles(pkg.imports),
   ];
   const outputs = Object.values(lock.units).flatMap((entry) =>
     Object.keys(entry.outputs).map((path) => join(pkg.outDir, path)),
@@ -46,16 +48,20 @@ export async function recordFresh(
   for (const [root, patterns] of [
     [pkg.dir, asList(pkg.manifest.context)],
     [pkg.outDir, [...testGlobs(pkg), ...asList(pkg.manifest.handwritten)]],
+    ...listImportedGlobRoots(pkg.imports),
   ] as const) {
     for (const pattern of patterns) {
       for (const dir of listDirs(join(root, picomatch.scan(pattern).base))) {
-        record.dirs.push([dir, statSync(dir).mtimeMs]);
+        const info = statSync(dir, { throwIfNoEntry: false });
+        if (!info) return; // a glob's folder does not exist yet: its creation would go unseen
+        record.dirs.push([dir, info.mtimeMs]);
       }
     }
   }
-  await writeFileAtomic(join(pkg.dir, LOCAL_STATE_DIR, FRESH_INDEX_FILE), JSON.stringify(record)).catch(
-    () => {},
-  );
+  await writeFileAtomic(
+    join(localStateDir(pkg.dir, pkg.target), FRESH_INDEX_FILE),
+    JSON.stringify(record),
+  ).catch(() => {});
 }
 
 /** `root` and every folder below it, skipping dependencies and our own state. */

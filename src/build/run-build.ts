@@ -4,7 +4,9 @@ import { CACHE_DIR, createFileCache } from "../cache/response-cache.js";
 import type { Lock, ValidationRecord } from "../lock/lock-schema.js";
 import { lockedUnit } from "../lock/locked-unit.js";
 import { readLockFile } from "../lock/read-lock.js";
+import { importsPinned } from "../package/imports/imported-files.js";
 import { loadPackage } from "../package/load-package.js";
+import { targetNames } from "../package/targets.js";
 import type { LoadedPackage } from "../package/types.js";
 import type { Provider, ProviderEnv } from "../providers/types.js";
 import { recoverTransactions } from "../util/file-transaction.js";
@@ -39,6 +41,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     set: options.set,
     model: options.model,
     env: options.env,
+    target: options.target,
+    // Only a build fetches a git import that is not vendored yet, and never with --offline.
+    imports: options.offline ? "offline" : "fetch",
   });
   const release = acquireBuildLock(pkg.dir);
   try {
@@ -56,7 +61,7 @@ async function buildLocked(
 ): Promise<BuildResult> {
   const now = options.now ?? (() => new Date());
   await recoverTransactions(stagingDir(pkg.dir));
-  const lockFile = await readLockFile(pkg.dir);
+  const lockFile = await readLockFile(pkg.dir, pkg.target);
   const previous = withoutHandwritten(lockFile?.lock, pkg);
   const previousLockText = lockFile?.text;
 
@@ -69,7 +74,16 @@ async function buildLocked(
   const buildId = makeBuildId(time);
   const result = upToDateResult(
     buildId,
-    { package: { name: pkg.manifest.name, version: pkg.manifest.version, dir: pkg.dir }, plan, warnings },
+    {
+      package: {
+        name: pkg.manifest.name,
+        version: pkg.manifest.version,
+        dir: pkg.dir,
+        ...(pkg.target !== undefined && { target: pkg.target }),
+      },
+      plan,
+      warnings,
+    },
     started,
   );
   result.criteria = checkCriteriaCoverage(pkg);
@@ -89,7 +103,8 @@ async function buildLocked(
   const lockCurrent =
     previous?.name === pkg.manifest.name &&
     previous.version === pkg.manifest.version &&
-    JSON.stringify(previous.params) === JSON.stringify(pkg.params);
+    JSON.stringify(previous.params) === JSON.stringify(pkg.params) &&
+    importsPinned(previous.imports, pkg.imports);
   if (nothingToDo && lockCurrent) {
     if (previous) await rememberFresh(pkg, previous, result, options, started);
     result.durationMs = Date.now() - started;
@@ -250,6 +265,8 @@ async function generateAndCommit(
     writes: overlay,
     lock,
     previousLockText,
+    target: pkg.target,
+    targets: targetNames(pkg.manifest),
   });
   ctx.report({ type: "commit", files: committed.files });
   result.filesWritten = committed.files;

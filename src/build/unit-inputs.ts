@@ -39,6 +39,8 @@ export function computeUnitInputs(
     guide: pkg.guide?.hash,
     // Only when there are any, so the hashes of packages without hand-written files stay as they were.
     ...(shared.handwritten && { handwritten: shared.handwritten }),
+    // Likewise only with imports: alias → hash of what the library gives.
+    ...(shared.imports && { imports: shared.imports }),
     model: unit.model,
     modelParams,
     needs,
@@ -52,6 +54,7 @@ interface SharedInputs {
   context: Record<string, string>;
   tests: Record<string, string>;
   handwritten?: Record<string, string>;
+  imports?: Record<string, string>;
 }
 
 const sharedCache = new WeakMap<LoadedPackage, SharedInputs>();
@@ -61,6 +64,7 @@ function sharedInputs(pkg: LoadedPackage): SharedInputs {
   if (!shared) {
     shared = { context: hashesByPath(pkg.context), tests: hashesByPath(pkg.tests) };
     if (pkg.handwritten.length > 0) shared.handwritten = hashesByPath(pkg.handwritten);
+    if (pkg.imports) shared.imports = pkg.imports.hashes;
     sharedCache.set(pkg, shared);
   }
   return shared;
@@ -93,6 +97,7 @@ export function describeInputChanges(previous: UnitInputs, next: UnitInputs): st
   reasons.push(...describeMapChanges("context", previous.context, next.context));
   reasons.push(...describeMapChanges("test", previous.tests, next.tests));
   reasons.push(...describeMapChanges("handwritten", previous.handwritten ?? {}, next.handwritten ?? {}));
+  reasons.push(...describeMapChanges("import", previous.imports ?? {}, next.imports ?? {}));
   for (const [name, hash] of Object.entries(next.needs)) {
     if (previous.needs[name] === undefined) reasons.push(`now needs ${name}`);
     else if (previous.needs[name] !== hash) reasons.push(`needed unit ${name} changed`);

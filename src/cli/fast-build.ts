@@ -5,28 +5,18 @@
  * up to date; everything else about the command (flags, errors, real builds) stays in the CLI.
  */
 import { checkFreshBuild } from "../build/fresh-build.js";
-import { type CliIO, writeJson } from "./command.js";
+import { answerFast, type FastIO } from "./fast-command.js";
 import { printBuildResult } from "./print-build.js";
 
 /** The exit code when the freshness index answers the command, else undefined (run the CLI). */
-export async function tryFastBuild(
-  argv: string[],
-  io: Pick<CliIO, "cwd" | "env" | "stdout" | "stderr">,
-): Promise<number | undefined> {
-  if (argv[0] !== "build") return undefined;
-  const rest = argv.slice(1);
-  const json = rest.includes("--json");
-  const positionals = rest.filter((arg) => arg !== "--json");
-  // Any other flag (--set, --model, --force, --watch, --help, ...) is the full command's business.
-  if (positionals.length > 1 || positionals.some((arg) => arg.startsWith("-"))) return undefined;
-  let result: Awaited<ReturnType<typeof checkFreshBuild>>;
-  try {
-    result = await checkFreshBuild({ dir: positionals[0] ?? ".", cwd: io.cwd, env: io.env });
-  } catch {
-    return undefined; // the full command says what is wrong
-  }
-  if (!result) return undefined;
-  if (json) writeJson(io, result);
-  else printBuildResult(io, result);
-  return 0;
+export function tryFastBuild(argv: string[], io: FastIO): Promise<number | undefined> {
+  return answerFast(
+    argv,
+    io,
+    "build",
+    (dir) => checkFreshBuild({ dir, cwd: io.cwd, env: io.env }),
+    printBuildResult,
+  );
 }
+
+export { fdOutput } from "./fast-output.js";

@@ -5,7 +5,8 @@ import { formatComparison } from "./format-comparison.js";
 
 /** The text report of `specprompt build`: what was made, how validation went, what still fails. */
 export function printBuildResult(io: CliIO, result: BuildResult): void {
-  const name = `${result.package.name}@${result.package.version}`;
+  const target = result.package.target;
+  const name = `${result.package.name}@${result.package.version}${target === undefined ? "" : ` (target ${target})`}`;
   for (const warning of result.warnings) io.stderr.write(`warning: ${warning}\n`);
   if (result.failure?.reason === "coverage") {
     printCriteria(io.stderr, result);

@@ -16,6 +16,23 @@ export const PACKAGE_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
+/** `--target`, for commands that work on the targets of a package with `targets`. */
+export const TARGET_OPTION: Record<string, OptionSpec> = {
+  target: {
+    type: "string",
+    multiple: true,
+    value: "name",
+    description: "Only this target of a package with targets (repeatable; default: every target)",
+  },
+};
+
+/** The `--target` values given, or undefined for every target. */
+export function targetArgs(values: Record<string, unknown>): string[] | undefined {
+  const given = values.target as string | string[] | undefined;
+  const list = given === undefined ? [] : typeof given === "string" ? [given] : given;
+  return list.length > 0 ? list.flatMap((value) => value.split(",")).filter(Boolean) : undefined;
+}
+
 /** The package folder argument and the package flags, as loadPackage takes them. */
 export function packageArgs(values: Record<string, unknown>, positionals: string[]) {
   return {

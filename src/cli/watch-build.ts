@@ -1,6 +1,6 @@
 import { watch } from "node:fs";
 import { dirname } from "node:path";
-import type { BuildResult } from "../build/build-types.js";
+import type { AnyBuildResult as BuildResult } from "../build/build-targets.js";
 import { formatError, isSpecPromptError } from "../errors.js";
 import { findManifest } from "../package/find-manifest.js";
 import type { CliIO } from "./command.js";

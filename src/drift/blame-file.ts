@@ -9,6 +9,7 @@ import { CACHE_DIR, createFileCache } from "../cache/response-cache.js";
 import { UsageError } from "../errors.js";
 import type { Lock, UnitLock } from "../lock/lock-schema.js";
 import { MANIFEST_FILE } from "../package/find-manifest.js";
+import { targetContaining } from "../package/targets.js";
 import type { LoadedPackage } from "../package/types.js";
 import { extractCriteria, findCoverage } from "../validate/criteria.js";
 import { readImports, resolveImport } from "../validate/test-imports.js";
@@ -19,8 +20,8 @@ import type { FileState } from "./status-types.js";
 
 /** One input of the unit as the lock recorded it, and whether it has changed since. */
 export interface BlameLayer {
-  kind: "core" | "guide" | "criteria" | "prompt" | "context" | "test" | "handwritten" | "needs";
-  /** The layer's path (for `needs`, the needed unit's name). */
+  kind: "core" | "guide" | "criteria" | "prompt" | "context" | "test" | "handwritten" | "import" | "needs";
+  /** The layer's path (for `needs`, the needed unit's name; for `import`, `@alias`). */
   path: string;
   hash: string;
   changed: boolean;
@@ -37,7 +38,7 @@ export interface BlameReport {
   /** The line asked for: `generated` when the build wrote it as it is, `hand-edit` when it was changed since. */
   line?: { number: number; text: string; origin: LineOrigin };
   /** The package as the lock records it (the version that was built). */
-  package: { name: string; version: string; dir: string };
+  package: { name: string; version: string; dir: string; target?: string };
   /** Absent for a hand-written file. */
   unit?: string;
   model?: string;
@@ -73,7 +74,8 @@ export async function blameFile(
 ): Promise<BlameReport> {
   const absolute = resolve(args.cwd, args.file);
   const pkgDir = findPackageAbove(absolute, args.file);
-  const { pkg, lock, report } = await computeStatus({ ...args, dir: pkgDir }, { command: "blame" });
+  const target = await targetContaining({ dir: pkgDir, cwd: args.cwd }, absolute);
+  const { pkg, lock, report } = await computeStatus({ ...args, dir: pkgDir, target }, { command: "blame" });
   const path = toOutPath(args.cwd, pkg.outDir, args.file);
   const status = report.files.find((file) => file.path === path);
   if (!status || status.state === "untracked") {
@@ -82,7 +84,12 @@ export async function blameFile(
       "specprompt status lists the generated files",
     );
   }
-  const packageInfo = { name: lock.name, version: lock.version, dir: pkg.dir };
+  const packageInfo = {
+    name: lock.name,
+    version: lock.version,
+    dir: pkg.dir,
+    ...(target !== undefined && { target }),
+  };
   if (status.state === "handwritten") {
     const line = await lineOf(absolute, args.line, () => "hand-written");
     return { path, state: "handwritten", line, package: packageInfo, layers: [], criteria: [], requests: [] };
@@ -209,6 +216,8 @@ function describeLayers(pkg: LoadedPackage, lock: Lock, unit: string, entry: Uni
     for (const [path, hash] of Object.entries(recorded))
       layers.push({ kind, path, hash, changed: current.find((layer) => layer.path === path)?.hash !== hash });
   }
+  for (const [alias, hash] of Object.entries(inputs.imports ?? {}))
+    layers.push({ kind: "import", path: `@${alias}`, hash, changed: pkg.imports?.hashes[alias] !== hash });
   for (const [need, hash] of Object.entries(inputs.needs))
     layers.push({
       kind: "needs",

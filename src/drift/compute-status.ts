@@ -8,11 +8,12 @@ import { planBuild } from "../build/plan-build.js";
 import { LOCK_FILE } from "../lock/lock-file.js";
 import type { Lock } from "../lock/lock-schema.js";
 import { readLockFile } from "../lock/read-lock.js";
+import { describeImportPins, listImportedInputs } from "../package/imports/imported-files.js";
 import { loadPackage } from "../package/load-package.js";
 import type { LoadedPackage } from "../package/types.js";
 import { asList } from "../util/as-list.js";
-import { walkTree } from "../util/walk-tree.js";
 import { findUntracked } from "./find-untracked.js";
+import { walkListed } from "./listed-folders.js";
 import { requireMatchingLock } from "./require-lock.js";
 import {
   RACY_MS,
@@ -24,7 +25,7 @@ import {
   writeStatusIndex,
 } from "./status-index.js";
 import { makeStatusReport, type StatusFacts, type StatusReport } from "./status-types.js";
-import { checkTrackedFiles } from "./tracked-files.js";
+import { checkTrackedFiles, trackedStates } from "./tracked-files.js";
 
 /** A full status: the package loaded, its lock checked, and the report. */
 export interface ComputedStatus {
@@ -46,12 +47,17 @@ export async function computeStatus(
 ): Promise<ComputedStatus> {
   const started = options.started ?? Date.now();
   const { pkg, warnings } = await loadPackage(args.dir, args);
-  const lock = requireMatchingLock(pkg, (await readLockFile(pkg.dir))?.lock, options.command ?? "report");
+  const lock = requireMatchingLock(
+    pkg,
+    (await readLockFile(pkg.dir, pkg.target))?.lock,
+    options.command ?? "report",
+  );
   const effective = withoutHandwritten(lock, pkg)!;
   const plan = planBuild(pkg, effective, {});
-  const tracked = Object.entries(effective.units).flatMap(([unit, entry]) =>
-    Object.entries(entry.outputs).map(([path, hash]) => ({ path, unit, hash })),
-  );
+  // Sorted as the report lists them, so the index's order is the report's.
+  const tracked = Object.entries(effective.units)
+    .flatMap(([unit, entry]) => Object.entries(entry.outputs).map(([path, hash]) => ({ path, unit, hash })))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const untracked = findUntracked(pkg, new Set(tracked.map((file) => file.path)));
   const facts: StatusFacts = {
     package: { name: pkg.manifest.name, version: pkg.manifest.version, dir: pkg.dir },
@@ -71,10 +77,11 @@ export async function computeStatus(
   const index = newIndex(pkg, args, facts, outPrefix === "" ? "" : `${outPrefix}/`);
   const trusted = recordInputs(pkg, index, untracked.dirs, started);
   index.factsTrusted = trusted;
-  const lockHashes = carryStates(index, tracked, readStatusIndex(pkg.dir, pkg.manifestPath), pkg.dir);
+  const previous = readStatusIndex(pkg.dir, pkg.manifestPath, pkg.target);
+  const lockHashes = carryStates(index, tracked, previous, pkg.dir);
   const checked = await checkTrackedFiles(`${pkg.dir}/`, index, () => lockHashes, started);
   await writeStatusIndex(pkg.dir, index, lockHashes);
-  return { report: makeStatusReport(facts, checked!.states), pkg, lock, warnings };
+  return { report: makeStatusReport(facts, trackedStates(index, checked!.codes)), pkg, lock, warnings };
 }
 
 function newIndex(pkg: LoadedPackage, args: PackageArgs, facts: StatusFacts, outPrefix: string): StatusIndex {
@@ -82,17 +89,18 @@ function newIndex(pkg: LoadedPackage, args: PackageArgs, facts: StatusFacts, out
     format: STATUS_INDEX_FORMAT,
     key: statusKey(args),
     manifestPath: pkg.manifestPath,
+    target: pkg.target,
     outPrefix,
     factsTrusted: false,
     inputs: [],
-    inputStats: [],
+    inputStats: new Float64Array(0),
     dirs: [],
-    dirMtimes: [],
+    dirMtimes: new Float64Array(0),
     facts,
     files: [],
     units: [],
     fileUnits: [],
-    fileStats: [],
+    fileStats: new Float64Array(0),
     hashesId: `${Date.now()}-${Math.random().toString(36).slice(2)}`,
     states: "",
   };
@@ -101,6 +109,7 @@ function newIndex(pkg: LoadedPackage, args: PackageArgs, facts: StatusFacts, out
 /** Stat every input and listed folder; false when one changed too recently to trust what was read. */
 function recordInputs(pkg: LoadedPackage, index: StatusIndex, ownedDirs: string[], started: number): boolean {
   const { outPrefix } = index;
+  const imported = listImportedInputs(pkg.dir, pkg.imports);
   const inputs = [
     basename(pkg.manifestPath),
     LOCK_FILE,
@@ -108,36 +117,41 @@ function recordInputs(pkg: LoadedPackage, index: StatusIndex, ownedDirs: string[
       .filter((layer) => layer !== undefined)
       .map((layer) => layer.path),
     ...[...pkg.tests, ...pkg.handwritten].map((layer) => outPrefix + layer.path),
+    ...imported.files,
   ];
   let trusted = true;
+  const inputStats: number[] = [];
   for (const path of new Set(inputs)) {
     const info = statSync(`${pkg.dir}/${path}`, { throwIfNoEntry: false });
     if (!info) return false;
     if (info.mtimeMs >= started - RACY_MS) trusted = false;
     index.inputs.push(path);
-    index.inputStats.push(info.size, info.mtimeMs, info.ino);
+    inputStats.push(info.size, info.mtimeMs, info.ino);
   }
+  index.inputStats = new Float64Array(inputStats);
   const dirs = new Set(ownedDirs.map((dir) => trimSlash(outPrefix + dir)));
   const globRoots: [string, string[]][] = [
     ["", asList(pkg.manifest.context)],
     [outPrefix, [...testGlobs(pkg), ...asList(pkg.manifest.handwritten)]],
+    ...imported.globRoots,
   ];
   for (const [prefix, patterns] of globRoots) {
     for (const pattern of patterns) {
       const scan = picomatch.scan(pattern);
       if (scan.negated) continue;
       const base = trimSlash(prefix + (scan.isGlob ? scan.base : parentOf(scan.base)));
-      for (const dir of walkTree(base === "" ? pkg.dir : `${pkg.dir}/${base}`).dirs)
-        dirs.add(trimSlash(dir === "" ? base : `${base}/${dir}`));
+      for (const dir of walkListed(pkg.dir, base).dirs) dirs.add(dir);
     }
   }
+  const dirMtimes: number[] = [];
   for (const dir of [...dirs].sort()) {
     const info = statSync(dir === "" ? pkg.dir : `${pkg.dir}/${dir}`, { throwIfNoEntry: false });
     if (!info) continue; // a folder that does not exist yet: its parent's mtime covers its creation
     if (info.mtimeMs >= started - RACY_MS) trusted = false;
     index.dirs.push(dir);
-    index.dirMtimes.push(info.mtimeMs);
+    dirMtimes.push(info.mtimeMs);
   }
+  index.dirMtimes = new Float64Array(dirMtimes);
   return trusted;
 }
 
@@ -159,6 +173,7 @@ function carryStates(
   const unitIndex = new Map<string, number>();
   const lockHashes: string[] = [];
   const states: string[] = [];
+  const fileStats: number[] = [];
   for (const { path, unit, hash } of tracked) {
     let at = unitIndex.get(unit);
     if (at === undefined) {
@@ -170,17 +185,18 @@ function carryStates(
     lockHashes.push(hash);
     const i = before.get(path);
     if (previous && previousHashes && i !== undefined && previousHashes.slice(64 * i, 64 * i + 64) === hash) {
-      index.fileStats.push(
+      fileStats.push(
         previous.fileStats[3 * i]!,
         previous.fileStats[3 * i + 1]!,
         previous.fileStats[3 * i + 2]!,
       );
       states.push(previous.states[i]!);
     } else {
-      index.fileStats.push(-1, -1, -1);
+      fileStats.push(-1, -1, -1);
       states.push("?");
     }
   }
+  index.fileStats = new Float64Array(fileStats);
   index.states = states.join("");
   return lockHashes.join("");
 }
@@ -193,6 +209,7 @@ function describeOutdatedLock(pkg: LoadedPackage, lock: Lock): string[] {
   const names = new Set([...Object.keys(lock.params), ...Object.keys(pkg.params)]);
   const changed = [...names].filter((name) => lock.params[name] !== pkg.params[name]).sort();
   if (changed.length > 0) reasons.push(`params changed since the lock: ${changed.join(", ")}`);
+  reasons.push(...describeImportPins(lock.imports, pkg.imports));
   return reasons;
 }
 

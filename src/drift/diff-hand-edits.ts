@@ -27,6 +27,8 @@ export interface FileDiff {
 
 export interface DiffReport {
   package: { name: string; version: string; dir: string };
+  /** The target, for a package with targets. */
+  target?: string;
   outDir: string;
   files: FileDiff[];
 }
@@ -55,9 +57,14 @@ export async function diffHandEdits(args: PackageArgs & { paths?: string[] }): P
       (file.state === "modified" || file.state === "missing") &&
       (selected.length === 0 || selected.some(({ path }) => isSelected(file.path, path))),
   );
-  const report: DiffReport = { package: status.package, outDir: status.outDir, files: [] };
+  const report: DiffReport = {
+    package: status.package,
+    ...(args.target !== undefined && { target: args.target }),
+    outDir: status.outDir,
+    files: [],
+  };
   if (edited.length === 0) return report;
-  const lock = (await readLockFile(status.package.dir))?.lock;
+  const lock = (await readLockFile(status.package.dir, args.target))?.lock;
   for (const file of edited) {
     const unit = file.unit!;
     const entry = lockedUnit(lock, unit);

@@ -72,3 +72,28 @@ describe("findUntracked", () => {
     expect(findUntracked(pkg, new Set()).files).toEqual([{ path: "src/gen.js", unit: "main" }]);
   });
 });
+
+describe("the folders findUntracked says decided its answer", () => {
+  it("leaves out the folders of owned paths the lock knows, which can never be untracked", () => {
+    files(["src/u1/a.js", "src/u2/b.js"]);
+    const pkg = makePackage({
+      dir,
+      outDir: dir,
+      units: [makeUnit("u1", { owns: ["src/u1/a.js"] }), makeUnit("u2", { owns: ["src/u2/b.js"] })],
+    });
+
+    expect(findUntracked(pkg, new Set(["src/u1/a.js"])).dirs).toEqual(["src/u2"]);
+    expect(findUntracked(pkg, new Set(["src/u1/a.js", "src/u2/b.js"])).dirs).toEqual([]);
+  });
+
+  it("names the nearest existing folder above an owned folder that does not exist yet", () => {
+    files(["src/x.js"]);
+    const pkg = makePackage({
+      dir,
+      outDir: dir,
+      units: [makeUnit("api", { owns: ["src/api/v1/**"] }), makeUnit("cli", { owns: ["lib/cli/main.js"] })],
+    });
+
+    expect(findUntracked(pkg, new Set()).dirs).toEqual(["", "src"]);
+  });
+});

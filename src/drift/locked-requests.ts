@@ -6,6 +6,7 @@ import { LOCK_FILE } from "../lock/lock-file.js";
 import { lockedUnit } from "../lock/locked-unit.js";
 import { readLockFile } from "../lock/read-lock.js";
 import { findManifest } from "../package/find-manifest.js";
+import { listTargets } from "../package/targets.js";
 
 /** One recorded model exchange: the request exactly as sent, and the response. */
 export interface LockedRequest {
@@ -29,10 +30,16 @@ export interface LockedRequestsView {
  * cache by the keys in the lock's `requests`. A key missing from the cache is bad input with what to do.
  */
 export async function showLockedRequests(
-  args: Pick<PackageArgs, "dir" | "cwd"> & { unit?: string },
+  args: Pick<PackageArgs, "dir" | "cwd" | "target"> & { unit?: string },
 ): Promise<LockedRequestsView> {
   const pkgDir = dirname(await findManifest(args.dir, args.cwd));
-  const lock = (await readLockFile(pkgDir))?.lock;
+  const target = (
+    await listTargets({ ...args, targets: args.target === undefined ? undefined : [args.target] })
+  )[0];
+  if (args.target === undefined && target !== undefined) {
+    throw new UsageError("the package has targets: choose one with --target", `e.g. --target ${target}`);
+  }
+  const lock = (await readLockFile(pkgDir, target))?.lock;
   if (!lock)
     throw new SpecPromptError("E_LOCK", `the package has never been built: there is no ${LOCK_FILE}`, {
       hint: "run specprompt build first; --from-lock shows the requests a build recorded",

@@ -1,16 +1,6 @@
-import { dirname } from "node:path";
 import type { PackageArgs } from "../build/build-types.js";
-import { findManifest } from "../package/find-manifest.js";
-import { statPrefix } from "../util/stat-prefix.js";
-import {
-  factsStillHold,
-  readLockHashes,
-  readStatusIndex,
-  statusKey,
-  writeStatusIndex,
-} from "./status-index.js";
-import { makeStatusReport, type StatusReport } from "./status-types.js";
-import { checkTrackedFiles } from "./tracked-files.js";
+import { readIndexedStatus } from "./indexed-status.js";
+import type { StatusReport } from "./status-types.js";
 
 export type { FileState, FileStatus, StaleUnit, StatusReport } from "./status-types.js";
 
@@ -21,17 +11,8 @@ export type { FileState, FileStatus, StaleUnit, StatusReport } from "./status-ty
  */
 export async function readStatus(args: PackageArgs): Promise<StatusReport> {
   const started = Date.now();
-  const manifestPath = await findManifest(args.dir, args.cwd);
-  const pkgDir = dirname(manifestPath);
-  const index = readStatusIndex(pkgDir, manifestPath);
-  const root = statPrefix(pkgDir);
-  if (index && factsStillHold(root, index, statusKey(args))) {
-    const checked = await checkTrackedFiles(root, index, () => readLockHashes(pkgDir, index), started);
-    if (checked) {
-      if (checked.changed) await writeStatusIndex(pkgDir, index);
-      return makeStatusReport(index.facts, checked.states);
-    }
-  }
+  const indexed = await readIndexedStatus(args);
+  if (indexed) return indexed;
   const { computeStatus } = await import("./compute-status.js");
   return (await computeStatus(args, { command: "report", started })).report;
 }

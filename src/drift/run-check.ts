@@ -11,6 +11,8 @@ export type { CheckItem, CheckName } from "./evaluate-check.js";
 export interface CheckReport {
   /** Null when the manifest is not valid. */
   package: { name: string; version: string; dir: string } | null;
+  /** The target checked, for a package with targets. */
+  target?: string;
   /** Every item passed or was skipped. */
   passed: boolean;
   checks: CheckItem[];

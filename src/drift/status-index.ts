@@ -1,5 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
+import { localStateDir } from "../package/local-state.js";
 import { VERSION } from "../version.js";
+import { decodeStatusIndex, encodeStatusIndex } from "./status-index-file.js";
 import type { StatusFacts } from "./status-types.js";
 
 /**
@@ -9,29 +11,35 @@ import type { StatusFacts } from "./status-types.js";
  * tracked output, its stat and its state (clean or modified) at that stat. When the inputs did not
  * move, status stats the outputs and hashes only those whose stat changed, comparing them with the
  * lock's hashes, which are kept in a second file read only then.
- * Machine-local (inodes and mtimes mean nothing elsewhere): `.specprompt/local/status.json` and
- * `status-hashes.json`. Kept in flat arrays: it is read on every status of packages with 10,000 files.
+ * Machine-local (inodes and mtimes mean nothing elsewhere): `status.index` (see status-index-file.ts)
+ * and `status-hashes.json` in the package's local state folder (a target's own, for a package with
+ * targets).
  */
 export interface StatusIndex {
   format: number;
   key: string;
   manifestPath: string;
+  /** The target it is the index of, for a package with `targets`. */
+  target?: string;
   /** Folder `out` relative to the package folder, "" or ending in "/". */
   outPrefix: string;
   /** False when an input changed while it was being read: the facts must be recomputed. */
   factsTrusted: boolean;
   /** Package files relative to the package folder, and [size, mtimeMs, ino] of each. */
   inputs: string[];
-  inputStats: number[];
+  inputStats: Float64Array;
   /** Folders relative to the package folder ("" for itself), and the mtime of each. */
   dirs: string[];
-  dirMtimes: number[];
+  dirMtimes: Float64Array;
   facts: StatusFacts;
-  /** Tracked outputs relative to out; the index of their unit in `units`; [size, mtimeMs, ino]. */
+  /**
+   * Tracked outputs relative to out, sorted (as the report lists them); the index of their unit in
+   * `units`; [size, mtimeMs, ino].
+   */
   files: string[];
   units: string[];
   fileUnits: number[];
-  fileStats: number[];
+  fileStats: Float64Array;
   /** Names the lock hashes file written with this index (see readLockHashes). */
   hashesId: string;
   /**
@@ -41,11 +49,11 @@ export interface StatusIndex {
   states: string;
 }
 
-/** Where the index lives, under the package's machine-local state folder (LOCAL_STATE_DIR). */
-export const STATUS_INDEX_PATH = ".specprompt/local/status.json";
+/** The index's file, in the package's (or target's) machine-local state folder (localStateDir). */
+export const STATUS_INDEX_FILE = "status.index";
 
 /** The lock's hash of every tracked file, 64 hex characters each in index order, with the index's `hashesId`. */
-const LOCK_HASHES_PATH = ".specprompt/local/status-hashes.json";
+const LOCK_HASHES_FILE = "status-hashes.json";
 
 /**
  * A file modified within this long of the moment it was read may change again without its stat
@@ -54,7 +62,7 @@ const LOCK_HASHES_PATH = ".specprompt/local/status-hashes.json";
 export const RACY_MS = 2000;
 
 /** Bumped when the index's meaning changes, so older indexes are ignored. */
-export const STATUS_INDEX_FORMAT = 1;
+export const STATUS_INDEX_FORMAT = 2;
 
 /** Everything besides files that decides a status: tool version and the package overrides. */
 export function statusKey(options: {
@@ -71,42 +79,27 @@ export function statusKey(options: {
   ]);
 }
 
-/** The index of the package in `pkgDir`, or undefined when there is none or it is for another package. */
-export function readStatusIndex(pkgDir: string, manifestPath: string): StatusIndex | undefined {
-  let index: StatusIndex;
+/**
+ * The index of the package in `pkgDir` (of its `target`, for a package with targets), or undefined
+ * when there is none, it is for another package, or it is damaged (a truncated write, an edit).
+ */
+export function readStatusIndex(
+  pkgDir: string,
+  manifestPath: string,
+  target?: string,
+): StatusIndex | undefined {
+  let bytes: Buffer;
   try {
-    index = JSON.parse(readFileSync(`${pkgDir}/${STATUS_INDEX_PATH}`, "utf8")) as StatusIndex;
+    bytes = readFileSync(`${localStateDir(pkgDir, target)}/${STATUS_INDEX_FILE}`);
   } catch {
     return undefined;
   }
-  return index?.format === STATUS_INDEX_FORMAT && index.manifestPath === manifestPath && isConsistent(index)
+  const index = decodeStatusIndex(bytes);
+  return index?.format === STATUS_INDEX_FORMAT &&
+    index.manifestPath === manifestPath &&
+    index.target === target
     ? index
     : undefined;
-}
-
-/** A damaged index (a truncated write, an edit) is ignored rather than trusted. */
-function isConsistent(index: StatusIndex): boolean {
-  const { inputs, inputStats, dirs, dirMtimes, files, units, fileUnits, fileStats, states } = index;
-  return (
-    Array.isArray(inputs) &&
-    Array.isArray(inputStats) &&
-    inputStats.length === 3 * inputs.length &&
-    Array.isArray(dirs) &&
-    Array.isArray(dirMtimes) &&
-    dirMtimes.length === dirs.length &&
-    Array.isArray(files) &&
-    Array.isArray(units) &&
-    Array.isArray(fileUnits) &&
-    fileUnits.length === files.length &&
-    Array.isArray(fileStats) &&
-    fileStats.length === 3 * files.length &&
-    typeof index.hashesId === "string" &&
-    typeof states === "string" &&
-    states.length === files.length &&
-    typeof index.facts === "object" &&
-    index.facts !== null &&
-    typeof index.outPrefix === "string"
-  );
 }
 
 const MAY_BE_MISSING = { throwIfNoEntry: false } as const;
@@ -137,7 +130,9 @@ export function factsStillHold(root: string, index: StatusIndex, key: string): b
 /** The lock hashes written with `index`, or undefined when that file is missing or belongs to another index. */
 export function readLockHashes(pkgDir: string, index: StatusIndex): string | undefined {
   try {
-    const saved = JSON.parse(readFileSync(`${pkgDir}/${LOCK_HASHES_PATH}`, "utf8")) as {
+    const saved = JSON.parse(
+      readFileSync(`${localStateDir(pkgDir, index.target)}/${LOCK_HASHES_FILE}`, "utf8"),
+    ) as {
       id?: unknown;
       lockHashes?: unknown;
     };
@@ -163,13 +158,11 @@ export async function writeStatusIndex(
 ): Promise<void> {
   // Loaded here: the common status, with nothing changed, writes nothing and needs no node:crypto.
   const { writeFileAtomic } = await import("../util/atomic-write.js");
+  const dir = localStateDir(pkgDir, index.target);
   try {
     if (lockHashes !== undefined)
-      await writeFileAtomic(
-        `${pkgDir}/${LOCK_HASHES_PATH}`,
-        JSON.stringify({ id: index.hashesId, lockHashes }),
-      );
-    await writeFileAtomic(`${pkgDir}/${STATUS_INDEX_PATH}`, JSON.stringify(index));
+      await writeFileAtomic(`${dir}/${LOCK_HASHES_FILE}`, JSON.stringify({ id: index.hashesId, lockHashes }));
+    await writeFileAtomic(`${dir}/${STATUS_INDEX_FILE}`, encodeStatusIndex(index));
   } catch {
     // a read-only package still has a status
   }

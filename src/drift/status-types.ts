@@ -21,6 +21,8 @@ export interface StaleUnit {
 
 export interface StatusReport {
   package: { name: string; version: string; dir: string };
+  /** The target, for a package with targets (`status` sets it). */
+  target?: string;
   /** Absolute root of the output tree. */
   outDir: string;
   /** The build the lock records. */
@@ -52,25 +54,32 @@ export interface StatusFacts {
   warnings: string[];
 }
 
-/** Assemble the report from the facts and the state of each tracked file. */
+/**
+ * Assemble the report from the facts and the state of each tracked file, the tracked files sorted
+ * by path (as the status index keeps them).
+ */
 export function makeStatusReport(
   facts: StatusFacts,
   tracked: { path: string; unit: string; state: "clean" | "modified" | "missing" }[],
 ): StatusReport {
-  const files: FileStatus[] = [
-    ...tracked,
+  const others: FileStatus[] = [
     ...facts.untracked.map((file) => ({ ...file, state: "untracked" as const })),
     ...facts.handwritten.map((path) => ({ path, state: "handwritten" as const })),
-  ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  ];
+  // Tracked files come sorted: sorting 10,000 of them again would cost a status from the index 1-2 ms.
+  const files: FileStatus[] =
+    others.length === 0
+      ? tracked
+      : [...tracked, ...others].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const counts = {
     clean: 0,
     modified: 0,
     missing: 0,
-    untracked: 0,
-    handwritten: 0,
+    untracked: facts.untracked.length,
+    handwritten: facts.handwritten.length,
     stale: facts.stale.length,
   };
-  for (const file of files) counts[file.state]++;
+  for (const file of tracked) counts[file.state]++;
   return {
     package: facts.package,
     outDir: facts.outDir,

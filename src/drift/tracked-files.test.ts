@@ -10,7 +10,7 @@ import {
   type StatusIndex,
   writeStatusIndex,
 } from "./status-index.js";
-import { checkTrackedFiles } from "./tracked-files.js";
+import { checkTrackedFiles, trackedStates } from "./tracked-files.js";
 
 let dir: string;
 beforeEach(() => {
@@ -32,14 +32,14 @@ function newIndex(): StatusIndex {
     outPrefix: "",
     factsTrusted: true,
     inputs: [],
-    inputStats: [],
+    inputStats: new Float64Array(0),
     dirs: [],
-    dirMtimes: [],
+    dirMtimes: new Float64Array(0),
     facts: {} as StatusIndex["facts"],
     files: ["src/a.js"],
     units: ["a"],
     fileUnits: [0],
-    fileStats: [-1, -1, -1],
+    fileStats: new Float64Array([-1, -1, -1]),
     hashesId: "h1",
     states: "?",
   };
@@ -62,7 +62,8 @@ describe("checkTrackedFiles", () => {
 
     const checked = await checkTrackedFiles(`${dir}/`, index, lockHashes, NOW);
 
-    expect(checked).toEqual({ states: [{ path: "src/a.js", unit: "a", state: "clean" }], changed: true });
+    expect(checked).toEqual({ codes: "c", changed: true });
+    expect(trackedStates(index, checked!.codes)).toEqual([{ path: "src/a.js", unit: "a", state: "clean" }]);
     expect(index.states).toBe("c");
     expect(index.fileStats[0]).toBe(BUILT.length);
   });
@@ -76,8 +77,7 @@ describe("checkTrackedFiles", () => {
 
     const checked = await checkTrackedFiles(`${dir}/`, index, unreadable, NOW);
 
-    expect(checked?.states[0]?.state).toBe("clean"); // trusted, like git's index
-    expect(checked?.changed).toBe(false);
+    expect(checked).toEqual({ codes: "c", changed: false }); // trusted, like git's index
   });
 
   it("reads a file again when its mtime changed and reports the hand edit", async () => {
@@ -88,7 +88,7 @@ describe("checkTrackedFiles", () => {
 
     const checked = await checkTrackedFiles(`${dir}/`, index, lockHashes, NOW);
 
-    expect(checked?.states[0]?.state).toBe("modified");
+    expect(checked?.codes).toBe("m");
     expect(index.states).toBe("m");
   });
 
@@ -98,14 +98,16 @@ describe("checkTrackedFiles", () => {
 
     const checked = await checkTrackedFiles(`${dir}/`, index, lockHashes, NOW);
 
-    expect(checked?.states[0]?.state).toBe("clean");
+    expect(checked?.codes).toBe("c");
     expect(index.states).toBe("?"); // hashed again next time
   });
 
   it("reports a deleted file as missing without reading anything", async () => {
-    const checked = await checkTrackedFiles(`${dir}/`, newIndex(), unreadable, NOW);
+    const index = newIndex();
+    const checked = await checkTrackedFiles(`${dir}/`, index, unreadable, NOW);
 
-    expect(checked?.states[0]?.state).toBe("missing");
+    expect(checked).toEqual({ codes: "x", changed: true });
+    expect(trackedStates(index, checked!.codes)[0]?.state).toBe("missing");
   });
 
   it("gives up (undefined) when a file must be hashed and the lock hashes are not available", async () => {
@@ -138,7 +140,7 @@ describe("the status index on disk", () => {
     expect(damaged).toBeUndefined();
     expect(older).toBeUndefined();
     expect(readStatusIndex(dir, join(dir, "other/specprompt.yaml"))).toBeUndefined();
-    writeFileSync(join(dir, ".specprompt/local/status.json"), "{ truncated");
+    writeFileSync(join(dir, ".specprompt/local/status.index"), "{ truncated");
     expect(readStatusIndex(dir, index.manifestPath)).toBeUndefined();
   });
 });

@@ -2,6 +2,8 @@ import { dirname, join } from "node:path";
 import { SpecPromptError } from "../errors.js";
 import { normalizeLayerPath } from "../package/contained-path.js";
 import { findManifest, MANIFEST_FILE } from "../package/find-manifest.js";
+import { loadImports } from "../package/imports/load-imports.js";
+import type { ImportMode } from "../package/imports/types.js";
 import { readModelOverrides, stringifyParams } from "../package/load-package.js";
 import { readManifestCached, readManifestChecked } from "../package/manifest-cache.js";
 import type { Manifest } from "../package/manifest-schema.js";
@@ -20,6 +22,8 @@ export interface LoadPromptPackageOptions {
   model?: string;
   /** `--set name=value`: overrides the manifest's params (the template's default vars). */
   set?: Record<string, string>;
+  /** How git imports are found (default: vendored copies only, no network; `eval` fetches). */
+  imports?: ImportMode;
 }
 
 /** Reads and checks a `kind: prompt` package (folder or manifest path) and compiles its template. */
@@ -57,7 +61,7 @@ async function loadFrom(
   if (manifest.kind !== "prompt") {
     throw new SpecPromptError(
       "E_MANIFEST",
-      `${manifest.name} is a kind: code package, not a runtime prompt`,
+      `${manifest.name} is a kind: ${manifest.kind} package, not a runtime prompt`,
       {
         location: at("kind"),
         hint: "runtime prompts say kind: prompt and template: <file>; a code package is built with `specprompt build`",
@@ -74,6 +78,14 @@ async function loadFrom(
   }
   const params = { ...stringifyParams(manifest.params), ...options.set };
   const files = createPackageFiles(dir);
+  const source: LayerSource = { dir, cwd: options.cwd, manifestDisplay, params, locate };
+  const imported = await loadImports(manifest, source, options.imports);
+  const libraries = Object.fromEntries(
+    Object.entries(imported.imports?.partials ?? {}).map(([alias, libraryDir]) => [
+      alias,
+      createPackageFiles(libraryDir),
+    ]),
+  );
   const templatePath = normalizeLayerPath(manifest.template!);
   try {
     files.readText(templatePath);
@@ -89,8 +101,8 @@ async function loadFrom(
     files,
     defaults: params,
     display: (rel) => displayPath(options.cwd, join(dir, rel)),
+    libraries,
   });
-  const source: LayerSource = { dir, cwd: options.cwd, manifestDisplay, params, locate };
   const cases = manifest.evals
     ? await expandGlobs(source, manifest.evals, dir, ["evals"])
     : { files: [], warnings: [] };
@@ -106,6 +118,6 @@ async function loadFrom(
     threshold: manifest.threshold,
     params,
     pricing: manifest.pricing,
-    warnings: [...read.warnings, ...cases.warnings],
+    warnings: [...read.warnings, ...imported.warnings, ...cases.warnings],
   };
 }

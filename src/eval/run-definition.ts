@@ -9,7 +9,8 @@ export async function loadDefinition(): Promise<EvalDefinition> {
     import("./assertions.js"),
   ]);
   return {
-    loadPackage: (dir, options) => loadPromptPackage(dir, options),
+    // An eval is online anyway: it may fetch a git import that is not vendored yet.
+    loadPackage: (dir, options) => loadPromptPackage(dir, { ...options, imports: "fetch" }),
     loadCases: (pkg, options) => loadCases(pkg, options),
     prepareCases: (cases, packageDir) => prepareCases(cases, packageDir),
     gradeCase,

@@ -2,7 +2,8 @@ import { SpecPromptError } from "../errors.js";
 import { placeholderPattern } from "../package/render-params.js";
 import { findClosestName } from "../util/closest-name.js";
 import { sha256 } from "../util/hash.js";
-import { type PackageFiles, PackagePathError } from "./package-files.js";
+import type { PackageFiles } from "./package-files.js";
+import { createTemplateSources, type TemplateFile, type TemplateSources } from "./template-files.js";
 import type { PromptMessage, PromptTemplate } from "./types.js";
 
 export interface CompileTemplateOptions {
@@ -13,6 +14,8 @@ export interface CompileTemplateOptions {
   defaults?: Record<string, unknown>;
   /** How a package-relative path is named in messages (default: as it is). */
   display?: (rel: string) => string;
+  /** Imported libraries whose files `{{> @alias/path}}` includes: alias → their files. */
+  libraries?: Record<string, PackageFiles>;
 }
 
 /** A `{{name}}` in the template, pre-split for lookup and placed for error messages. */
@@ -49,10 +52,15 @@ const LITERAL_HINT =
  * lines, variables located. `render` then only concatenates.
  */
 export function compileTemplate(options: CompileTemplateOptions): PromptTemplate {
-  const display = options.display ?? ((rel: string) => rel);
+  const files = createTemplateSources(
+    options.files,
+    options.libraries ?? {},
+    options.display ?? ((rel: string) => rel),
+  );
+  const display = files.display;
   const sources = new Map<string, string>();
   const items: Item[] = [];
-  expandFile(options.path, [], items, sources, options.files, display);
+  expandFile(files.file(options.path), [], items, sources, files);
   const messages = splitMessages(items, display);
   const variables = [...new Set(listVarRefs(items).map((ref) => ref.name))].sort();
   const hash = sha256([...sources].map(([path, text]) => `${path}\0${text}`).join("\0"));
@@ -71,14 +79,15 @@ export function compileTemplate(options: CompileTemplateOptions): PromptTemplate
 }
 
 function expandFile(
-  rel: string,
+  file: TemplateFile,
   chain: string[],
   items: Item[],
   sources: Map<string, string>,
-  files: PackageFiles,
-  display: (rel: string) => string,
+  files: TemplateSources,
 ): void {
-  const text = files.readText(rel);
+  const { display } = files;
+  const rel = file.key;
+  const text = files.readText(file);
   if (!sources.has(rel)) sources.set(rel, text);
   const place = createLocator(text);
   const pushText = (slice: string, offset: number) => {
@@ -104,15 +113,15 @@ function expandFile(
       items.push({ name, keys: name.split("."), file: rel, ...place(offset) });
     } else if (partial !== undefined) {
       const where = { file: display(rel), ...place(offset) };
-      const target = resolvePartial(files, rel, partial, where);
-      if (target === rel || chain.includes(target)) {
-        const cycle = [...chain, rel, target].slice([...chain, rel].indexOf(target));
+      const target = files.resolvePartial(file, partial, where);
+      if (target.key === rel || chain.includes(target.key)) {
+        const cycle = [...chain, rel, target.key].slice([...chain, rel].indexOf(target.key));
         throw new SpecPromptError("E_TEMPLATE", `partials include each other: ${cycle.join(" → ")}`, {
           location: where,
           hint: "a partial may not include itself, directly or through other partials",
         });
       }
-      expandFile(target, [...chain, rel], items, sources, files, display);
+      expandFile(target, [...chain, rel], items, sources, files);
     } else {
       const shown = text.slice(offset, offset + 20).split("\n")[0];
       throw new SpecPromptError("E_TEMPLATE", `'${shown}' is not a variable or a partial`, {
@@ -124,25 +133,6 @@ function expandFile(
   // The include line has its own line break: a partial's final one is dropped.
   const rest = text.slice(last);
   pushText(chain.length > 0 && rest.endsWith("\n") ? rest.slice(0, -1) : rest, last);
-}
-
-function resolvePartial(
-  files: PackageFiles,
-  from: string,
-  written: string,
-  where: { file: string; line: number; column: number },
-): string {
-  try {
-    const target = files.resolve(from, written);
-    files.readText(target);
-    return target;
-  } catch (error) {
-    if (!(error instanceof PackagePathError)) throw error;
-    throw new SpecPromptError("E_TEMPLATE", `partial ${error.message}`, {
-      location: where,
-      hint: `${error.hint}; partials are relative to the file that includes them`,
-    });
-  }
 }
 
 interface CompiledMessage {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeLock, makePackage } from "../build/make-test-package.js";
 import { parseLock } from "./parse-lock.js";
-import { serializeLock } from "./read-lock.js";
+import { lockView, serializeLock } from "./read-lock.js";
 
 describe("the lock's validation record", () => {
   it("parses a lock written before test counts and build durations were recorded", () => {
@@ -9,7 +9,7 @@ describe("the lock's validation record", () => {
     lock.build.validation = { command: "node --test", passed: true, exitCode: 0 };
     const old = JSON.parse(serializeLock(lock));
     expect(old.build).not.toHaveProperty("durationMs");
-    expect(parseLock(JSON.stringify(old), "specprompt.lock").build.validation).toEqual({
+    expect(lockView(parseLock(JSON.stringify(old), "specprompt.lock"), undefined)?.build.validation).toEqual({
       command: "node --test",
       passed: true,
       exitCode: 0,
@@ -25,8 +25,8 @@ describe("the lock's validation record", () => {
       tests: { passed: 4, failed: 2 },
     };
     lock.build.durationMs = 1234;
-    const read = parseLock(serializeLock(lock), "specprompt.lock");
-    expect(read.build).toMatchObject({ durationMs: 1234, validation: { tests: { passed: 4, failed: 2 } } });
+    const read = lockView(parseLock(serializeLock(lock), "specprompt.lock"), undefined);
+    expect(read?.build).toMatchObject({ durationMs: 1234, validation: { tests: { passed: 4, failed: 2 } } });
   });
 
   it("rejects counts that are not whole numbers", () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { importLockSchema } from "./import-lock-schema.js";
 import { LOCKFILE_VERSION } from "./lock-file.js";
 
 export { LOCKFILE_VERSION } from "./lock-file.js";
@@ -24,6 +25,8 @@ export const unitInputsSchema = z.strictObject({
   tests: z.record(z.string(), hash),
   /** Hand-owned files the model read; absent when the package has none (older locks never have it). */
   handwritten: z.record(z.string(), hash).optional(),
+  /** What each imported library gives (alias → hash); absent when the package imports none. */
+  imports: z.record(z.string(), hash).optional(),
   needs: z.record(z.string(), hash),
 });
 
@@ -66,9 +69,27 @@ export const lockSchema = z.strictObject({
     durationMs: z.number().int().nonnegative().optional(),
   }),
   units: z.record(z.string(), unitLockSchema),
+  /** The prompt libraries the build used, pinned (absent without `imports:`, and in older locks). */
+  imports: z.record(z.string(), importLockSchema).optional(),
 });
 
+/**
+ * What each target of a package with `targets` has of its own in the lock; import pins too, since
+ * a target's params render the libraries it imports.
+ */
+const SECTION_KEYS = { params: true, build: true, units: true, imports: true } as const;
+export const lockSectionSchema = lockSchema.pick(SECTION_KEYS);
+
+/** The lock of a package with targets: the package fields once, then one section per target. */
+export const targetsLockSchema = lockSchema
+  .omit(SECTION_KEYS)
+  .extend({ targets: z.record(z.string(), lockSectionSchema) });
+
 export type Lock = z.output<typeof lockSchema>;
+export type LockSection = z.output<typeof lockSectionSchema>;
+export type TargetsLock = z.output<typeof targetsLockSchema>;
+/** What specprompt.lock holds: one lock, or a lock per target. */
+export type LockFile = Lock | TargetsLock;
 export type UnitLock = z.output<typeof unitLockSchema>;
 export type UnitInputs = z.output<typeof unitInputsSchema>;
 export type ValidationRecord = z.output<typeof validationRecordSchema>;

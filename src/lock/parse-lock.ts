@@ -1,9 +1,9 @@
 import { SpecPromptError } from "../errors.js";
 import { LOCK_FILE } from "./lock-file.js";
-import { type Lock, lockSchema } from "./lock-schema.js";
+import { type LockFile, lockSchema, targetsLockSchema } from "./lock-schema.js";
 
 /** Parse and check lock text; a broken lock is bad input with a way out. */
-export function parseLock(text: string, path: string): Lock {
+export function parseLock(text: string, path: string): LockFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -13,7 +13,8 @@ export function parseLock(text: string, path: string): Lock {
       hint: "restore it from version control (git checkout -- specprompt.lock), or delete it to rebuild every unit",
     });
   }
-  const result = lockSchema.safeParse(data);
+  const hasTargets = typeof data === "object" && data !== null && Object.hasOwn(data, "targets");
+  const result = (hasTargets ? targetsLockSchema : lockSchema).safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.join(".") || "(root)";

@@ -5,12 +5,26 @@ import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
 import { VERSION } from "../version.js";
 import { LOCK_FILE } from "./lock-file.js";
-import type { Lock } from "./lock-schema.js";
+import type { Lock, LockFile, TargetsLock } from "./lock-schema.js";
 
 export { LOCK_FILE } from "./lock-file.js";
 
-/** The lock of the package in `dir` and its exact text, or undefined when it was never built. */
-export async function readLockFile(dir: string): Promise<{ lock: Lock; text: string } | undefined> {
+/**
+ * The lock of the package in `dir` (the section of `target`, for a package with targets) and the
+ * file's exact text, or undefined when it was never built (or that target never was).
+ */
+export async function readLockFile(
+  dir: string,
+  target?: string,
+): Promise<{ lock: Lock; text: string } | undefined> {
+  const read = await readWholeLock(dir);
+  if (!read) return undefined;
+  const lock = lockView(read.file, target);
+  return lock && { lock, text: read.text };
+}
+
+/** specprompt.lock as it is on disk, checked, with its text; undefined when there is none. */
+export async function readWholeLock(dir: string): Promise<{ file: LockFile; text: string } | undefined> {
   const path = join(dir, LOCK_FILE);
   let text: string;
   try {
@@ -31,15 +45,47 @@ export async function readLockFile(dir: string): Promise<{ lock: Lock; text: str
   }
   if (checked === key) {
     try {
-      return { lock: JSON.parse(text) as Lock, text };
+      return { file: JSON.parse(text) as LockFile, text };
     } catch {
       // fall through to the full parse and its error message
     }
   }
   const { parseLock } = await import("./parse-lock.js");
-  const lock = parseLock(text, path);
+  const file = parseLock(text, path);
   await writeFileAtomic(markerPath, key).catch(() => {});
-  return { lock, text };
+  return { file, text };
+}
+
+/**
+ * One target's lock, shaped like the lock of a package without targets (package fields and the
+ * target's section); the whole file for `target` undefined. Undefined when the file holds no
+ * such lock: a target never built, or a file written before `targets` was added or removed.
+ */
+export function lockView(file: LockFile, target: string | undefined): Lock | undefined {
+  if (!("targets" in file)) return target === undefined ? file : undefined;
+  if (target === undefined) return undefined;
+  const section = file.targets[target];
+  if (!section) return undefined;
+  const { targets: _, ...shared } = file;
+  return { ...shared, ...section };
+}
+
+/**
+ * The whole file once `lock` (the lock of `target`) replaces that target's section in `file`:
+ * the package fields come from `lock`, and sections of targets not in `targets` are dropped.
+ */
+export function withTargetLock(
+  file: LockFile | undefined,
+  target: string,
+  targets: readonly string[],
+  lock: Lock,
+): TargetsLock {
+  const { params, build, units, imports, ...shared } = lock;
+  const sections = file && "targets" in file ? file.targets : {};
+  const kept = Object.fromEntries(
+    Object.entries(sections).filter(([name]) => name !== target && targets.includes(name)),
+  );
+  return { ...shared, targets: { ...kept, [target]: { params, build, units, ...(imports && { imports }) } } };
 }
 
 /** Record that the lock in `dir` as it is now is valid: we just wrote it from a checked value. */
@@ -57,11 +103,11 @@ function lockStatKey(path: string): string {
 }
 
 /** The lock of the package in `dir`, or undefined when it was never built. */
-export async function readLock(dir: string): Promise<Lock | undefined> {
-  return (await readLockFile(dir))?.lock;
+export async function readLock(dir: string, target?: string): Promise<Lock | undefined> {
+  return (await readLockFile(dir, target))?.lock;
 }
 
 /** The lock as committed: sorted keys, two-space indent, trailing newline. */
-export function serializeLock(lock: Lock): string {
+export function serializeLock(lock: LockFile): string {
   return `${stableStringify(lock, 2)}\n`;
 }

@@ -2,7 +2,9 @@ import picomatch from "picomatch";
 import { suggestName } from "../util/closest-name.js";
 import { normalizeRelativePath } from "./contained-path.js";
 import type { IssuePath, ManifestFinding } from "./describe-schema-issues.js";
+import { checkImports } from "./imports/check-imports.js";
 import type { Manifest } from "./manifest-schema.js";
+import { checkTargets } from "./targets.js";
 import { findCycle } from "./unit-graph.js";
 
 /** Checks that span fields, on a manifest the schema accepted: unit needs, cycles, ownership, kind. */
@@ -29,6 +31,8 @@ export function checkManifest(manifest: Manifest): {
   } else if (manifest.units) {
     warnings.push({ message: "units: only used by kind: code; ignored", path: ["units"], atKey: true });
   }
+  checkTargets(manifest, errors, warnings);
+  checkImports(manifest, errors, warnings);
   if (manifest.validation?.tests !== undefined && manifest.validation.command === undefined) {
     warnings.push({
       message: "validation.tests: no validation.command runs these tests; the model only reads them",

@@ -4,6 +4,8 @@ import type { ModelParams } from "../providers/types.js";
 import { asList } from "../util/as-list.js";
 import { normalizeLayerPath, toPosixPath } from "./contained-path.js";
 import { findManifest, MANIFEST_FILE } from "./find-manifest.js";
+import { loadImports } from "./imports/load-imports.js";
+import type { ImportMode } from "./imports/types.js";
 import { readManifestCached, readManifestChecked } from "./manifest-cache.js";
 import type { Manifest, UnitSpec } from "./manifest-schema.js";
 import { isModelId } from "./model-id.js";
@@ -15,6 +17,7 @@ import {
   readTestLayers,
 } from "./read-layers.js";
 import type { ReadManifestResult } from "./read-manifest.js";
+import { manifestForTarget, selectTargets, targetNames } from "./targets.js";
 import { IMPLICIT_UNIT, type Layer, type LoadedPackage, type LoadedUnit } from "./types.js";
 import { orderUnits } from "./unit-graph.js";
 import { resolveValidation } from "./validation-settings.js";
@@ -28,6 +31,10 @@ export interface LoadPackageOptions {
   model?: string;
   /** Where SPECPROMPT_MODEL is read; defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /** The target to load, for a package with `targets` (required there, refused elsewhere). */
+  target?: string;
+  /** How git imports are found: `fetch` (build) may fetch; the default reads vendored copies only. */
+  imports?: ImportMode;
 }
 
 /** Names the model output may never write, besides the layers. */
@@ -60,9 +67,13 @@ async function loadFrom(
 ): Promise<{ pkg: LoadedPackage; warnings: string[] }> {
   const dir = dirname(manifestPath);
   const manifestDisplay = displayPath(options.cwd, manifestPath);
-  const { manifest, warnings, locate } = read;
+  const { warnings, locate } = read;
+  const target = checkTarget(read.manifest, options.target);
+  const manifest = manifestForTarget(read.manifest, target);
+  const targetGuides = Object.values(read.manifest.targets ?? {}).flatMap((spec) => spec.guide ?? []);
   const params = { ...stringifyParams(manifest.params), ...options.set };
   const source: LayerSource = { dir, cwd: options.cwd, manifestDisplay, params, locate };
+  const imported = await loadImports(manifest, source, options.imports);
   const outDir = resolve(dir, manifest.out);
   const unitSpecs = listUnitSpecs(manifest);
   const models = resolveModels(manifest, unitSpecs, options, manifestDisplay);
@@ -73,8 +84,10 @@ async function loadFrom(
       ...RESERVED_PATHS,
       manifest.core,
       manifest.guide,
+      ...targetGuides,
       manifest.validation?.criteria,
       ...Object.values(unitSpecs).map((u) => u.prompt),
+      ...imported.inPackage,
     ]
       .filter((path) => path !== undefined)
       .map((path) => normalizeLayerPath(path)),
@@ -83,7 +96,11 @@ async function loadFrom(
     path === undefined ? undefined : readLayer(source, kind, path, field);
   const [core, guide, criteria, context, tests, prompts, handwritten] = await Promise.all([
     readOptional("core", manifest.core, ["core"]),
-    readOptional("guide", manifest.guide, ["guide"]),
+    readOptional(
+      "guide",
+      manifest.guide,
+      target && read.manifest.targets?.[target]?.guide ? ["targets", target, "guide"] : ["guide"],
+    ),
     readOptional("criteria", manifest.validation?.criteria, ["validation", "criteria"]),
     manifest.context ? readContextLayers(source, manifest.context, notContext) : { layers: [], warnings: [] },
     manifest.validation?.tests
@@ -116,14 +133,17 @@ async function loadFrom(
   const protectedPaths = [
     basename(manifestPath),
     ...layers.map((layer) => layer.path),
+    ...targetGuides.map((path) => normalizeLayerPath(path)),
     ...tests.layers.map(inPackage),
     ...handwritten.layers.map(inPackage),
+    ...imported.inPackage,
     ...RESERVED_PATHS,
   ];
   const pkg: LoadedPackage = {
     dir,
     manifestPath,
     manifest,
+    ...(target !== undefined && { target }),
     outDir,
     core,
     guide,
@@ -135,8 +155,30 @@ async function loadFrom(
     units,
     validation: resolveValidation(manifest.validation),
     protectedPaths: [...new Set(protectedPaths)],
+    ...(imported.imports && { imports: imported.imports }),
   };
-  return { pkg, warnings: [...warnings, ...context.warnings, ...tests.warnings, ...handwritten.warnings] };
+  return {
+    pkg,
+    warnings: [
+      ...warnings,
+      ...imported.warnings,
+      ...context.warnings,
+      ...tests.warnings,
+      ...handwritten.warnings,
+    ],
+  };
+}
+
+/** The target to load: the one asked for, which must exist; none for a package without targets. */
+function checkTarget(manifest: Manifest, wanted: string | undefined): string | undefined {
+  const names = targetNames(manifest);
+  if (wanted === undefined && names.length > 0) {
+    throw new UsageError(
+      `package ${manifest.name} has targets (${names.join(", ")}): this command works on one at a time`,
+      `pass --target ${names[0]}`,
+    );
+  }
+  return wanted === undefined ? undefined : selectTargets(manifest, [wanted])[0];
 }
 
 type LoadedUnitSpec = Omit<UnitSpec, "prompt"> & { prompt?: string };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isContainedPath } from "./contained-path.js";
+import { importsSchema } from "./imports/import-schema.js";
 import { MODEL_ID_PATTERN } from "./model-id.js";
 import { paramNamePattern } from "./render-params.js";
 
@@ -85,6 +86,34 @@ export const unitSchema = z.strictObject({
 });
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
+const paramsRecord = z.record(
+  z.string().regex(paramNamePattern, "use letters, digits, '_', '.' and '-', starting with a letter or '_'"),
+  paramValue,
+);
+
+/** What a target may change about a unit: where its files go and which model writes them. */
+const targetUnitSchema = z.strictObject({
+  owns: outGlobList.optional().describe("Output paths and globs (relative to the target's out)."),
+  model: modelIdSchema.optional(),
+  modelParams: modelParamsSchema.optional(),
+});
+
+/** One stack the core builds to: its own guide and output tree, and whatever else differs. */
+export const targetSchema = z.strictObject({
+  guide: relativePath.optional().describe("Generation guide of this target (default: the package's guide)."),
+  out: relativePath.describe("Root of this target's generated tree, relative to the manifest."),
+  params: paramsRecord.optional().describe("Params for this target, over the package's (--set still wins)."),
+  model: modelIdSchema.optional().describe("Default model of this target."),
+  modelParams: modelParamsSchema.optional(),
+  validation: validationSchema
+    .optional()
+    .describe("Validation of this target; each field set here replaces the package's."),
+  handwritten: outGlobList.optional().describe("Hand-owned files of this target's out."),
+  units: z
+    .record(z.string(), targetUnitSchema)
+    .optional()
+    .describe("Per-unit changes for this target (owns, model)."),
+});
 
 /** Price in USD per million tokens. */
 const price = z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() });
@@ -96,9 +125,11 @@ export const manifestSchema = z
     version: semver.describe("Semantic version of the package, always explicit."),
     description: z.string().optional().describe("One line about what the package builds."),
     kind: z
-      .enum(["code", "prompt"])
+      .enum(["code", "prompt", "library"])
       .default("code")
-      .describe("code: builds a code tree from units; prompt: a runtime prompt template with evals."),
+      .describe(
+        "code: builds a code tree from units; prompt: a runtime prompt template with evals; library: layers other packages import.",
+      ),
     core: relativePath.optional().describe("Core prompt: purpose, user stories, key behaviours (Markdown)."),
     context: globList.optional().describe("Context documents: APIs, schemas, data models, business rules."),
     guide: relativePath.optional().describe("Generation guide: architecture, stack, constraints."),
@@ -110,16 +141,18 @@ export const manifestSchema = z
       .describe(
         "Hand-owned files in out: tracked in the lock, read by the model as context, never generated.",
       ),
-    params: z
+    params: paramsRecord.optional().describe("Values layers refer to as {{name}}."),
+    validation: validationSchema.optional(),
+    imports: importsSchema.optional(),
+    targets: z
       .record(
-        z
-          .string()
-          .regex(paramNamePattern, "use letters, digits, '_', '.' and '-', starting with a letter or '_'"),
-        paramValue,
+        z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "use lowercase letters, digits, '-' and '_'"),
+        targetSchema,
       )
       .optional()
-      .describe("Values layers refer to as {{name}}."),
-    validation: validationSchema.optional(),
+      .describe(
+        "kind: code — build one core to several stacks, each with its own guide, out and lock section.",
+      ),
     units: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "use letters, digits, '-' and '_'"), unitSchema)
       .optional(),
@@ -156,3 +189,4 @@ export type Manifest = z.output<typeof manifestSchema>;
 export type UnitSpec = z.output<typeof unitSchema>;
 export type ValidationSpec = z.output<typeof validationSchema>;
 export type ModelParamsSpec = z.output<typeof modelParamsSchema>;
+export type TargetSpec = z.output<typeof targetSchema>;

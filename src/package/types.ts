@@ -1,4 +1,5 @@
 import type { ModelParams } from "../providers/types.js";
+import type { PackageImports } from "./imports/types.js";
 import type { Manifest } from "./manifest-schema.js";
 
 export type LayerKind = "core" | "guide" | "context" | "criteria" | "test" | "unit" | "handwritten";
@@ -40,7 +41,10 @@ export interface LoadedPackage {
   dir: string;
   /** Absolute path of the manifest. */
   manifestPath: string;
+  /** The manifest as this package's target sees it (the target's fields over the package's). */
   manifest: Manifest;
+  /** The target loaded, for a package with `targets`. */
+  target?: string;
   /** Absolute root of the generated tree. */
   outDir: string;
   core?: Layer;
@@ -61,6 +65,8 @@ export interface LoadedPackage {
    * every layer, and the reserved names (specprompt.lock, CHANGELOG.md, .specprompt/).
    */
   protectedPaths: string[];
+  /** What `imports:` gives: libraries' guides, context documents and criteria (absent without imports). */
+  imports?: PackageImports;
 }
 
 /** Name of the unit a package without `units` gets. */

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { GateError, UsageError } from "../errors.js";
 import { findManifest } from "../package/find-manifest.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -92,11 +92,10 @@ export async function checkoutVersion(options: CheckoutOptions): Promise<Checkou
       },
     );
 
-  const outputsToRestore = await removeRebuildableOutputs(
-    dir,
-    manifest,
-    (await showFile(repo, commit, LOCK))?.toString("utf8"),
-  );
+  const outputsToRestore = await removeRebuildableOutputs(dir, manifest, {
+    manifest: targetManifest,
+    lockText: (await showFile(repo, commit, LOCK))?.toString("utf8"),
+  });
   for (const path of target) {
     const bytes = await showFile(repo, commit, path);
     if (bytes === undefined) continue;
@@ -150,15 +149,26 @@ async function git0(repo: GitRepo, args: string[]): Promise<string> {
   return gitText(args, repo.root).catch(() => "");
 }
 
+/** Output path relative to the package folder → sha256, of every unit (of every target) a lock records. */
 type LockOutputs = Map<string, string>;
 
-function lockOutputs(text: string | undefined): LockOutputs {
+function lockOutputs(text: string | undefined, manifest: Record<string, unknown>): LockOutputs {
   const outputs: LockOutputs = new Map();
   if (text === undefined) return outputs;
+  type Units = Record<string, { outputs?: Record<string, string> }>;
+  const add = (units: Units | undefined, out: unknown) => {
+    const base = typeof out === "string" ? out : ".";
+    for (const unit of Object.values(units ?? {}))
+      for (const [path, hash] of Object.entries(unit.outputs ?? {}))
+        outputs.set(posix.join(base, path), hash);
+  };
   try {
-    const lock = JSON.parse(text) as { units?: Record<string, { outputs?: Record<string, string> }> };
-    for (const unit of Object.values(lock.units ?? {}))
-      for (const [path, hash] of Object.entries(unit.outputs ?? {})) outputs.set(path, hash);
+    const lock = JSON.parse(text) as { units?: Units; targets?: Record<string, { units?: Units }> };
+    const targets = (manifest.targets ?? {}) as Record<string, { out?: unknown } | undefined>;
+    add(lock.units, manifest.out);
+    // A target the manifest no longer has is skipped: without its out, its files cannot be found.
+    for (const [name, section] of Object.entries(lock.targets ?? {}))
+      if (targets[name]?.out !== undefined) add(section.units, targets[name].out);
   } catch {
     // An unreadable lock records nothing we could restore.
   }
@@ -174,15 +184,14 @@ function lockOutputs(text: string | undefined): LockOutputs {
 async function removeRebuildableOutputs(
   dir: string,
   manifest: Record<string, unknown>,
-  targetLockText: string | undefined,
+  version: { manifest: Record<string, unknown>; lockText: string | undefined },
 ): Promise<string[]> {
-  const current = lockOutputs(await readFile(join(dir, LOCK), "utf8").catch(() => undefined));
-  const target = lockOutputs(targetLockText);
-  const outDir = join(dir, typeof manifest.out === "string" ? manifest.out : ".");
+  const current = lockOutputs(await readFile(join(dir, LOCK), "utf8").catch(() => undefined), manifest);
+  const target = lockOutputs(version.lockText, version.manifest);
   const removed: string[] = [];
   for (const [path, hash] of [...current].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (target.get(path) === hash) continue;
-    const file = join(outDir, path);
+    const file = join(dir, path);
     if (!existsSync(file)) continue;
     if (sha256(await readFile(file)) !== hash) continue;
     await rm(file);

@@ -10,7 +10,8 @@ export function formatSemanticDiff(report: SemanticDiffReport, color: boolean): 
   const status = (value: ChangeStatus) => paint(value, value.padEnd(8));
   const side = (s: DiffSideInfo) =>
     `${s.name}@${s.version}${s.spec === `${s.name}@${s.version}` ? "" : ` (${s.spec})`}`;
-  const lines: string[] = [paint("bold", `${side(report.a)} → ${side(report.b)}`)];
+  const target = report.target === undefined ? "" : ` · target ${report.target} (--target picks another)`;
+  const lines: string[] = [paint("bold", `${side(report.a)} → ${side(report.b)}${target}`)];
   const { layers, params, model, units } = report;
   if (layers.length > 0) {
     lines.push("", paint("bold", "layers"));

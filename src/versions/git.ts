@@ -17,12 +17,21 @@ interface GitResult {
 }
 
 /** Run git (no shell) in `cwd`; never throws for a non-zero exit, only when git cannot be started. */
-export function git(args: string[], cwd: string, options: { input?: string } = {}): Promise<GitResult> {
+export function git(
+  args: string[],
+  cwd: string,
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       "git",
       args,
-      { cwd, encoding: "buffer", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, LC_ALL: "C" } },
+      {
+        cwd,
+        encoding: "buffer",
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, ...options.env, LC_ALL: "C" },
+      },
       (error, stdout, stderr) => {
         if (error && (error as NodeJS.ErrnoException).code === "ENOENT") {
           reject(

@@ -61,6 +61,8 @@ export interface ValueChange {
 export interface SemanticDiffReport {
   a: DiffSideInfo;
   b: DiffSideInfo;
+  /** The target compared, for packages with targets. */
+  target?: string;
   layers: LayerChange[];
   params: ValueChange[];
   model: {
@@ -139,6 +141,8 @@ export interface SemanticDiffOptions {
   set?: Record<string, string>;
   model?: string;
   env?: Record<string, string | undefined>;
+  /** For packages with targets: the target to compare (default: each side's first). */
+  target?: string;
 }
 
 /**
@@ -156,7 +160,13 @@ export async function semanticDiff(options: SemanticDiffOptions): Promise<Semant
       await materialise(options.a, baseDir, temp, "a", options),
       await materialise(options.b, baseDir, temp, "b", options),
     ];
-    return { a: a.info, b: b.info, ...comparePackages(a.pkg, b.pkg) };
+    const target = b.pkg.target ?? a.pkg.target;
+    return {
+      a: a.info,
+      b: b.info,
+      ...(target !== undefined && { target }),
+      ...comparePackages(a.pkg, b.pkg),
+    };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
@@ -217,6 +227,9 @@ async function load(dir: string, options: SemanticDiffOptions): Promise<LoadedPa
     set: options.set,
     model: options.model,
     env: options.env,
+    target: await pickTarget(dir, options.target),
+    // A version extracted from git has no libraries beside it: both sides are compared without imports.
+    imports: "ignore",
   };
   try {
     return (await loadPackage(dir, loadOptions)).pkg;
@@ -225,6 +238,18 @@ async function load(dir: string, options: SemanticDiffOptions): Promise<LoadedPa
     const env = { ...(options.env ?? process.env), SPECPROMPT_MODEL: PLACEHOLDER_MODEL };
     return (await loadPackage(dir, { ...loadOptions, env })).pkg;
   }
+}
+
+/**
+ * The target a side is compared as: the one asked for when the side has it, else its first target;
+ * none for a side without targets (a version from before targets were added compares as a whole).
+ */
+async function pickTarget(dir: string, wanted: string | undefined): Promise<string | undefined> {
+  const manifest = readRawManifest(await readFile(join(dir, MANIFEST), "utf8").catch(() => ""));
+  const targets = manifest?.targets;
+  if (!targets || typeof targets !== "object") return undefined;
+  const names = Object.keys(targets);
+  return wanted !== undefined && names.includes(wanted) ? wanted : names[0];
 }
 
 const KIND_ORDER: LayerKind[] = ["core", "guide", "criteria", "context", "unit", "test", "handwritten"];

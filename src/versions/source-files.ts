@@ -26,6 +26,9 @@ const strings = (value: unknown): string[] =>
       ? value.filter((v) => typeof v === "string")
       : [];
 
+const objectOf = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
 const clean = (path: string) => posix.normalize(path.replace(/\\/g, "/")).replace(/^\.\//, "");
 
 /**
@@ -51,7 +54,17 @@ export function layerFiles(manifest: Record<string, unknown>, files: readonly st
     }
   };
   match([...strings(manifest.context), ...strings(manifest.evals)], ".");
-  match([...strings(validation.tests), ...strings(manifest.handwritten)], out);
+  const targets = Object.values(objectOf(manifest.targets)).map(objectOf);
+  if (targets.length === 0) match([...strings(validation.tests), ...strings(manifest.handwritten)], out);
+  // Each target has its own guide and out, and may have its own tests and hand-written files.
+  for (const target of targets) {
+    for (const guide of strings(target.guide)) found.add(clean(guide));
+    const tests = strings(objectOf(target.validation).tests ?? validation.tests);
+    match(
+      [...tests, ...strings(target.handwritten ?? manifest.handwritten)],
+      clean(strings(target.out)[0] ?? "."),
+    );
+  }
   return [...found].filter((path) => !path.startsWith("../")).sort();
 }
 

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { GateError, SpecPromptError, UsageError } from "../errors.js";
+import type { LockFile } from "../lock/lock-schema.js";
+import { serializeLock } from "../lock/read-lock.js";
 import { findManifest } from "../package/find-manifest.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { walkTree } from "../util/walk-tree.js";
@@ -118,9 +120,17 @@ export async function versionPackage(options: VersionOptions): Promise<VersionRe
   const entry = { version: to, date, why, ...(!first && { since: from }), changes: changed };
   await writeFileAtomic(manifestPath, setManifestVersion(manifestText, to, MANIFEST));
   await writeFileAtomic(changelogPath, addEntry(changelog, entry));
+  const lockRelabelled = await relabelLock(join(dir, LOCK), from, to);
   if (!repo) return { name, from, to, changed, first, tag: null, commit: null };
 
-  const paths = [...new Set([...commitPaths, repoPath(repo, MANIFEST), repoPath(repo, CHANGELOG)])];
+  const paths = [
+    ...new Set([
+      ...commitPaths,
+      repoPath(repo, MANIFEST),
+      repoPath(repo, CHANGELOG),
+      ...(lockRelabelled ? [repoPath(repo, LOCK)] : []),
+    ]),
+  ];
   await gitText(["add", "-A", "--", ...paths], repo.root);
   await gitText(["commit", "-q", "-m", `${tag}\n\n${why}`, "--", ...paths], repo.root);
   await gitText(["tag", "-a", tag, "-m", why], repo.root);
@@ -168,4 +178,23 @@ function withoutVersion(text: string): string {
   if (!data) return text;
   const { version: _version, ...rest } = data;
   return JSON.stringify(rest);
+}
+
+/**
+ * The lock names the version it was built as: a new version of an unchanged build is the same
+ * lock with the new name, so the tag holds a lock that is current (and `check` passes on it).
+ * Only a lock exactly as specprompt writes it is touched; true when it was rewritten.
+ */
+async function relabelLock(path: string, from: string, to: string): Promise<boolean> {
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  if (text === undefined) return false;
+  let lock: LockFile;
+  try {
+    lock = JSON.parse(text) as LockFile;
+  } catch {
+    return false;
+  }
+  if (lock.version !== from || serializeLock(lock) !== text) return false;
+  await writeFileAtomic(path, serializeLock({ ...lock, version: to }));
+  return true;
 }

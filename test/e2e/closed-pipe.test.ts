@@ -6,11 +6,13 @@ import { CLI_PATH, runCli } from "../support/run-cli.js";
 const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "textstats");
 
 describe("a reader that closes the pipe early (`specprompt plan --json | head -1`)", () => {
-  // `build` of an up-to-date package is answered by bin/specprompt.js's fast path, `plan` by the CLI.
-  test.each([["plan"], ["build"]])(
+  // `build` of an up-to-date package and `status` from its index are answered by bin/specprompt.js's
+  // fast paths, `plan` by the CLI.
+  test.each([["plan"], ["build"], ["status"]])(
     "does not crash `%s`: it finishes and exits 0 without a stack trace",
     async (command) => {
       if (command === "build") await runCli(["build", EXAMPLE, "--offline"], { cwd: EXAMPLE });
+      if (command === "status") await runCli(["status", EXAMPLE], { cwd: EXAMPLE });
       const child = spawn(process.execPath, [CLI_PATH, command, EXAMPLE, "--json"], {
         stdio: ["ignore", "pipe", "pipe"],
         env: { PATH: process.env.PATH },

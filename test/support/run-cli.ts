@@ -21,6 +21,8 @@ export interface RunCliOptions {
   env?: Record<string, string | undefined>;
   /** Kill the CLI after this long (a hung CLI fails the test instead of the suite). */
   timeoutMs?: number;
+  /** Another copy of bin/specprompt.js to run (default CLI_PATH). */
+  cliPath?: string;
 }
 
 /** A CLI process that is still running, for tests that interrupt it. */
@@ -35,7 +37,7 @@ export interface RunningCli {
  * process's event loop, so a synchronous spawn would deadlock it.
  */
 export function startCli(args: string[], options: RunCliOptions): RunningCli {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+  const child = spawn(process.execPath, [options.cliPath ?? CLI_PATH, ...args], {
     cwd: options.cwd,
     env: cliEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],

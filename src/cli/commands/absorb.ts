@@ -1,6 +1,8 @@
 import type { AbsorbProposal, AbsorbReport } from "../../absorb/absorb-hand-edits.js";
+import { UsageError } from "../../errors.js";
 import { colorizePatch } from "../color-patch.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
+import { commandTargets } from "../command-targets.js";
 import { wantsLiveOutput } from "../format.js";
 import { createBuildProgress } from "../progress.js";
 import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";
@@ -30,6 +32,11 @@ export const absorbCommand: CommandDef = {
   ],
   options: {
     ...PACKAGE_OPTIONS,
+    target: {
+      type: "string",
+      value: "name",
+      description: "The target, for a package with targets: (default: the one holding the named files)",
+    },
     yes: { type: "boolean", short: "y", description: "Apply every proposed amendment without asking" },
     offline: {
       type: "boolean",
@@ -53,7 +60,15 @@ export const absorbCommand: CommandDef = {
     "specprompt absorb --amend-model anthropic:claude-sonnet-4-5 --yes",
   ],
   async run({ values, positionals, io }) {
-    const [dir, ...paths] = splitPackage(io.cwd, positionals);
+    const [dir, ...typed] = splitPackage(io.cwd, positionals);
+    const targets = await commandTargets(values, { dir, cwd: io.cwd, paths: typed });
+    if (targets.length > 1) {
+      throw new UsageError(
+        `absorb works on one target at a time; the package has ${targets.map((one) => one.target).join(", ")}`,
+        `pass --target ${targets[0]!.target}, or name the edited files`,
+      );
+    }
+    const { target, paths } = targets[0] ?? { target: undefined, paths: typed };
     const json = Boolean(values.json);
     const color = !json && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR && !values["no-color"];
     const progress = createBuildProgress(io.stderr, { live: !json && wantsLiveOutput(io.stderr, io.env) });
@@ -62,6 +77,7 @@ export const absorbCommand: CommandDef = {
     try {
       report = await absorbHandEdits({
         ...packageArgs(values, [dir]),
+        target,
         cwd: io.cwd,
         env: io.env,
         paths,

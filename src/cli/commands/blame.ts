@@ -48,7 +48,8 @@ function printBlame(io: CliIO, typed: string, report: BlameReport): void {
   if (report.line)
     lines.push(`  line ${report.line.number}: ${ORIGIN[report.line.origin]}`, `  | ${report.line.text}`);
   const row = (label: string, text: string) => lines.push(`${label.padEnd(10)}${text}`);
-  row("package", `${report.package.name}@${report.package.version}`);
+  const target = report.package.target === undefined ? "" : ` (target ${report.package.target})`;
+  row("package", `${report.package.name}@${report.package.version}${target}`);
   if (report.unit === undefined) {
     io.stdout.write(`${lines.join("\n")}\n`);
     return;

@@ -1,3 +1,5 @@
+import type { BuildEvent } from "../../build/build-events.js";
+import type { AnyBuildResult } from "../../build/build-targets.js";
 import type { BuildOptions, BuildResult } from "../../build/build-types.js";
 import { checkFreshBuild } from "../../build/fresh-build.js";
 import { type CommandDef, writeJson } from "../command.js";
@@ -5,7 +7,7 @@ import { wantsLiveOutput } from "../format.js";
 import { nonNegativeInt, positiveInt, seconds } from "../number-flags.js";
 import { printBuildResult } from "../print-build.js";
 import { createBuildProgress } from "../progress.js";
-import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";
+import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION, targetArgs } from "../shared-options.js";
 
 /** `specprompt build [dir]` */
 export const buildCommand: CommandDef = {
@@ -22,6 +24,7 @@ export const buildCommand: CommandDef = {
   positionals: [{ name: "dir", description: "Package folder (default: the current folder)" }],
   options: {
     ...PACKAGE_OPTIONS,
+    ...TARGET_OPTION,
     offline: { type: "boolean", description: "Answer every request from .specprompt/cache; fail on a miss" },
     force: { type: "boolean", description: "Overwrite hand edits and files specprompt did not write" },
     stamp: {
@@ -53,6 +56,7 @@ export const buildCommand: CommandDef = {
     "specprompt build --model anthropic:claude-sonnet-4-5   # recompile, compare with the lock",
     "specprompt build --max-iterations 5 --set license=Apache-2.0",
     "specprompt build --watch               # rebuild on every save; an edit costs only the units it touches",
+    "specprompt build --target py           # one target of a package with targets: (default: all)",
   ],
   async run({ values, positionals, io }) {
     const json = Boolean(values.json);
@@ -69,38 +73,51 @@ export const buildCommand: CommandDef = {
       maxRetries: nonNegativeInt(values.retries, "--retries"),
       signal: io.signal,
     };
+    const targets = targetArgs(values);
     /** One build with its own progress view (a live block on a terminal, plain lines otherwise). */
-    const buildOnce = async (run: (options: BuildOptions) => Promise<BuildResult>) => {
+    const buildOne = async (one: BuildOptions): Promise<BuildResult> => {
       const progress = createBuildProgress(io.stderr, { live: !json && wantsLiveOutput(io.stderr, io.env) });
       try {
-        return await run({ ...options, reporter: json ? undefined : (event) => progress.onEvent(event) });
+        const withProgress = {
+          ...one,
+          reporter: json ? undefined : (event: BuildEvent) => progress.onEvent(event),
+        };
+        // A build with nothing to do is answered from the freshness index without loading the engine.
+        return (
+          (await checkFreshBuild(withProgress)) ??
+          (await (await import("../../build/run-build.js")).runBuild(withProgress))
+        );
       } finally {
         progress.stop();
       }
     };
+    /** The package, or each of its targets (`--target`, default all), built. */
+    const buildAll = async (): Promise<AnyBuildResult> => {
+      // Without --target, an up-to-date package without targets is known before they are listed.
+      if (!targets && (await checkFreshBuild(options))) return buildOne(options);
+      const { buildTargets } = await import("../../build/build-targets.js");
+      return buildTargets({ ...options, targets }, buildOne);
+    };
+    const show = (shown: AnyBuildResult) => {
+      if (json) writeJson(io, shown);
+      else for (const one of "targets" in shown ? shown.targets : [shown]) printBuildResult(io, one);
+    };
     if (values.watch) {
-      const { runBuild } = await import("../../build/run-build.js");
       const { watchBuild } = await import("../watch-build.js");
       return watchBuild({
         dir: options.dir,
         cwd: io.cwd,
         io,
-        build: () => buildOnce(runBuild),
+        build: buildAll,
         show: (shown) => {
           // One JSON document per build, one per line, for scripts that follow a watch.
           if (json) io.stdout.write(`${JSON.stringify(shown)}\n`);
-          else printBuildResult(io, shown);
+          else show(shown);
         },
       });
     }
-    // A build with nothing to do is answered from the freshness index without loading the engine.
-    const result = await buildOnce(
-      async (withProgress) =>
-        (await checkFreshBuild(withProgress)) ??
-        (await (await import("../../build/run-build.js")).runBuild(withProgress)),
-    );
-    if (json) writeJson(io, result);
-    else printBuildResult(io, result);
+    const result = await buildAll();
+    show(result);
     return result.status === "failed" ? 1 : 0;
   },
 };

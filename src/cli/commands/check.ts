@@ -1,6 +1,7 @@
 import { type CheckReport, runCheck } from "../../drift/run-check.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
-import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";
+import { commandTargets } from "../command-targets.js";
+import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION } from "../shared-options.js";
 
 /** `specprompt check [dir]` */
 export const checkCommand: CommandDef = {
@@ -14,13 +15,25 @@ export const checkCommand: CommandDef = {
     "Exits 1 listing every failed item, 0 when all pass.",
   ].join("\n"),
   positionals: [{ name: "dir", description: "Package folder (default: the current folder)" }],
-  options: { ...PACKAGE_OPTIONS },
-  examples: ["specprompt check", "specprompt check examples/textstats --json"],
+  options: { ...PACKAGE_OPTIONS, ...TARGET_OPTION },
+  examples: [
+    "specprompt check",
+    "specprompt check examples/textstats --json",
+    "specprompt check --target py      # one target of a package with targets:",
+  ],
   async run({ values, positionals, io }) {
-    const report = await runCheck({ ...packageArgs(values, positionals), cwd: io.cwd, env: io.env });
-    if (values.json) writeJson(io, report);
-    else printCheck(io, report);
-    return report.passed ? 0 : 1;
+    const args = { ...packageArgs(values, positionals), cwd: io.cwd, env: io.env };
+    const reports: CheckReport[] = [];
+    for (const { target } of await commandTargets(values, args)) {
+      const report = await runCheck({ ...args, target });
+      reports.push(target === undefined ? report : { ...report, target });
+    }
+    const passed = reports.every((report) => report.passed);
+    // A package with targets is checked target by target, each report shaped as without targets.
+    if (values.json)
+      writeJson(io, reports[0]?.target === undefined ? reports[0] : { passed, targets: reports });
+    else for (const report of reports) printCheck(io, report);
+    return passed ? 0 : 1;
   },
 };
 
@@ -28,7 +41,10 @@ const LABELS = { pass: "ok  ", fail: "FAIL", skip: "skip" } as const;
 
 function printCheck(io: CliIO, report: CheckReport): void {
   for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
-  const name = report.package ? `${report.package.name}@${report.package.version}` : "specprompt.yaml";
+  const target = report.target === undefined ? "" : ` (target ${report.target})`;
+  const name = report.package
+    ? `${report.package.name}@${report.package.version}${target}`
+    : "specprompt.yaml";
   const failed = report.checks.filter((item) => item.status === "fail").length;
   const lines = [
     report.passed

@@ -4,7 +4,8 @@ import { formatSemanticDiff } from "../../versions/format-semantic-diff.js";
 import { detectSides, semanticDiff } from "../../versions/semantic-diff.js";
 import { colorizePatch } from "../color-patch.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
-import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";
+import { commandTargets } from "../command-targets.js";
+import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION, targetArgs } from "../shared-options.js";
 import { splitPackage } from "../split-package.js";
 
 /** `specprompt diff [dir] [paths...]` */
@@ -27,6 +28,7 @@ export const diffCommand: CommandDef = {
   ],
   options: {
     ...PACKAGE_OPTIONS,
+    ...TARGET_OPTION,
     "no-color": {
       type: "boolean",
       description: "Never colour the diff (also: NO_COLOR, or output not a terminal)",
@@ -49,16 +51,21 @@ export const diffCommand: CommandDef = {
         env: io.env,
         set: parseSetFlags((values.set as string[] | undefined) ?? []),
         model: values.model as string | undefined,
+        target: targetArgs(values)?.[0],
       });
       if (values.json) writeJson(io, report);
       else io.stdout.write(formatSemanticDiff(report, useColor(io, values)));
       return 0;
     }
     const [dir, ...paths] = splitPackage(io.cwd, positionals);
-    const report = await diffHandEdits({ ...packageArgs(values, [dir]), cwd: io.cwd, env: io.env, paths });
-    if (values.json) writeJson(io, report);
-    else printDiff(io, report, useColor(io, values));
-    return report.files.some((file) => file.error) ? 2 : 0;
+    const args = { ...packageArgs(values, [dir]), cwd: io.cwd, env: io.env, paths };
+    const reports: DiffReport[] = [];
+    for (const { target, paths: mine } of await commandTargets(values, args))
+      reports.push(await diffHandEdits({ ...args, target, paths: mine }));
+    // A package with targets gets one report per target, each shaped as without targets.
+    if (values.json) writeJson(io, reports[0]?.target === undefined ? reports[0] : { targets: reports });
+    else for (const report of reports) printDiff(io, report, useColor(io, values));
+    return reports.some((report) => report.files.some((file) => file.error)) ? 2 : 0;
   },
 };
 
@@ -68,7 +75,10 @@ function useColor(io: CliIO, values: Record<string, unknown>): boolean {
 
 function printDiff(io: CliIO, report: DiffReport, color: boolean): void {
   if (report.files.length === 0) {
-    io.stderr.write(`${report.package.name}: no hand edits; every generated file is as the build wrote it\n`);
+    const target = report.target === undefined ? "" : ` (target ${report.target})`;
+    io.stderr.write(
+      `${report.package.name}${target}: no hand edits; every generated file is as the build wrote it\n`,
+    );
     return;
   }
   for (const file of report.files) {

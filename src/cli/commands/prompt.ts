@@ -26,6 +26,11 @@ export const promptCommand: CommandDef = {
   positionals: [{ name: "dir", description: "Package folder (default: the current folder)" }],
   options: {
     ...PACKAGE_OPTIONS,
+    target: {
+      type: "string",
+      value: "name",
+      description: "The target, for a package with targets:",
+    },
     unit: {
       type: "string",
       short: "u",
@@ -60,12 +65,13 @@ export const promptCommand: CommandDef = {
         dir: positionals[0] ?? ".",
         cwd: io.cwd,
         unit: values.unit as string | undefined,
+        target: values.target as string | undefined,
       });
       if (values.json) writeJson(io, view);
       else printLockedRequests(io, view);
       return 0;
     }
-    const args = packageArgs(values, positionals);
+    const args = { ...packageArgs(values, positionals), target: values.target as string | undefined };
     const vars = (values.vars as string[] | undefined) ?? [];
     const varsFile = values["vars-file"] as string | undefined;
     if ((await readPackageKind(args.dir, io.cwd)) === "prompt") {

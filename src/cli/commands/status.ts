@@ -1,7 +1,9 @@
-import { readStatus, type StatusReport } from "../../drift/read-status.js";
-import { type CliIO, type CommandDef, writeJson } from "../command.js";
-import { PACKAGE_OPTIONS, packageArgs } from "../shared-options.js";
-import { showPath } from "../show-path.js";
+import { readStatus } from "../../drift/read-status.js";
+import { type CommandDef, writeJson } from "../command.js";
+import { printStatus } from "../print-status.js";
+import type { StatusReport } from "../../drift/status-types.js";
+import { commandTargets } from "../command-targets.js";
+import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION } from "../shared-options.js";
 
 /** `specprompt status [dir]` */
 export const statusCommand: CommandDef = {
@@ -14,62 +16,22 @@ export const statusCommand: CommandDef = {
     "lock are stale, with the input that changed. Always exits 0; `specprompt check` is the gate.",
   ].join("\n"),
   positionals: [{ name: "dir", description: "Package folder (default: the current folder)" }],
-  options: { ...PACKAGE_OPTIONS },
-  examples: ["specprompt status", "specprompt status examples/textstats --json"],
+  options: { ...PACKAGE_OPTIONS, ...TARGET_OPTION },
+  examples: [
+    "specprompt status",
+    "specprompt status examples/textstats --json",
+    "specprompt status --target py     # one target of a package with targets:",
+  ],
   async run({ values, positionals, io }) {
-    const report = await readStatus({ ...packageArgs(values, positionals), cwd: io.cwd, env: io.env });
-    if (values.json) writeJson(io, report);
-    else printStatus(io, report);
+    const args = { ...packageArgs(values, positionals), cwd: io.cwd, env: io.env };
+    const reports: StatusReport[] = [];
+    for (const { target } of await commandTargets(values, args)) {
+      const report = await readStatus({ ...args, target });
+      reports.push(target === undefined ? report : { ...report, target });
+    }
+    // A package with targets gets one report per target, each shaped as without targets.
+    if (values.json) writeJson(io, reports[0]?.target === undefined ? reports[0] : { targets: reports });
+    else for (const report of reports) printStatus(io, report);
     return 0;
   },
 };
-
-function printStatus(io: CliIO, report: StatusReport): void {
-  for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
-  const name = `${report.package.name}@${report.package.version}`;
-  const tracked = report.counts.clean + report.counts.modified + report.counts.missing;
-  if (report.clean && report.counts.untracked === 0) {
-    io.stdout.write(
-      `${name}: clean — ${tracked} generated file${tracked === 1 ? "" : "s"} as built, nothing stale` +
-        `${report.counts.handwritten > 0 ? `, ${report.counts.handwritten} hand-written` : ""}\n`,
-    );
-    return;
-  }
-  const lines = [`${name} · lock from build ${report.lock.buildId} (${report.lock.builtAt})`];
-  const path = (file: string) => showPath(io.cwd, report.outDir, file);
-  const table = (rows: [string, string][]) => {
-    const width = Math.max(...rows.map(([left]) => left.length));
-    return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`.trimEnd());
-  };
-  if (report.lockOutdated.length > 0)
-    lines.push("lock out of date:", ...report.lockOutdated.map((why) => `  ${why}`));
-  if (report.stale.length > 0 || report.removedUnits.length > 0) {
-    lines.push("stale units (inputs changed since the lock; specprompt build regenerates them):");
-    lines.push(
-      ...table([
-        ...report.stale.map((unit): [string, string] => [unit.unit, unit.reasons.join("; ")]),
-        ...report.removedUnits.map((unit): [string, string] => [
-          unit,
-          "no longer in the manifest; build deletes its files",
-        ]),
-      ]),
-    );
-  }
-  const changed = report.files.filter((file) => file.state === "modified" || file.state === "missing");
-  if (changed.length > 0) {
-    lines.push("hand edits (specprompt diff shows them):");
-    lines.push(
-      ...table(changed.map((file) => [`${file.state}:`, `${path(file.path)}  (unit ${file.unit})`])),
-    );
-  }
-  const untracked = report.files.filter((file) => file.state === "untracked");
-  if (untracked.length > 0) {
-    lines.push("untracked (in owned paths; no build wrote them):");
-    lines.push(...table(untracked.map((file) => [path(file.path), `owned by ${file.unit}`])));
-  }
-  const handwritten = report.files.filter((file) => file.state === "handwritten");
-  if (handwritten.length > 0)
-    lines.push(`hand-written: ${handwritten.map((file) => path(file.path)).join(", ")}`);
-  lines.push(`${report.counts.clean} of ${tracked} generated file${tracked === 1 ? "" : "s"} clean`);
-  io.stdout.write(`${lines.join("\n")}\n`);
-}

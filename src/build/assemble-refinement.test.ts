@@ -40,4 +40,14 @@ describe("assembleRefinement", () => {
     expect(text).not.toContain("sent the same report");
     expect(text).toContain("the working directory holds the current files");
   });
+
+  it("restates imported criteria after the package's own, each under its @alias path", () => {
+    const text = assembleRefinement({
+      ...input,
+      importedCriteria: [makeLayer("criteria", "@testing/criteria.md", "- QA-1: every module has a test\n")],
+    });
+    expect(text).toContain(
+      "## Acceptance criteria (acceptance.md)\n\n- AC-2: counts words\n\n## Acceptance criteria (@testing/criteria.md)\n\n- QA-1: every module has a test",
+    );
+  });
 });

@@ -11,6 +11,8 @@ export interface RefinementInput {
   /** `formatFailureReport` of the failed run. */
   failures: string;
   criteria?: Layer;
+  /** Criteria the package's imports give (`@alias/...`), after its own. */
+  importedCriteria?: Layer[];
   /** Current files of the units concerned: this unit's, then the others'. */
   files: NeededFile[];
   /** Other units sent back in the same round. */
@@ -31,8 +33,8 @@ export function assembleRefinement(input: RefinementInput): string {
       input.failures.trim(),
     ].join("\n\n"),
   ];
-  if (input.criteria) {
-    sections.push(`## Acceptance criteria (${input.criteria.path})\n\n${input.criteria.content.trim()}`);
+  for (const criteria of [input.criteria, ...(input.importedCriteria ?? [])]) {
+    if (criteria) sections.push(`## Acceptance criteria (${criteria.path})\n\n${criteria.content.trim()}`);
   }
   if (input.files.length > 0) {
     sections.push(

@@ -3,23 +3,25 @@ import { extractCriteria, findCoverage } from "../validate/criteria.js";
 
 /** Which acceptance criteria the hand-written tests name. */
 export interface CriteriaReport {
-  /** The criteria file, relative to the package. */
+  /** The package's criteria file, relative to the package (else the first imported one, `@alias/...`). */
   file: string;
   total: number;
   /** Criterion id → names of the tests that carry it. */
   covered: Record<string, string[]>;
-  /** Criteria no test names, with their line in `file`. */
-  uncovered: { id: string; title: string; line: number }[];
+  /** Criteria no test names, with their file (relative to the package, `@alias/...` when imported) and line. */
+  uncovered: { id: string; title: string; line: number; file: string }[];
 }
 
 /**
- * Trace the package's criteria (`AC-1`, ...) to its tests (pure). Both are known before any model is
- * asked, so `requireCoverage` can fail a build before it spends anything. Undefined when the
- * package has no criteria file or it gives no ids.
+ * Trace the package's criteria (`AC-1`, ...) and those its imports give (`QA-1`, ...) to its tests
+ * (pure). Both are known before any model is asked, so `requireCoverage` can fail a build before it
+ * spends anything. Undefined when there is no criteria file or none gives ids.
  */
 export function checkCriteriaCoverage(pkg: LoadedPackage): CriteriaReport | undefined {
-  if (!pkg.criteria) return undefined;
-  const criteria = extractCriteria(pkg.criteria.content);
+  const files = [pkg.criteria, ...(pkg.imports?.criteria ?? [])].filter((layer) => layer !== undefined);
+  const criteria = files.flatMap((layer) =>
+    extractCriteria(layer.content).map((criterion) => ({ ...criterion, file: layer.path })),
+  );
   if (criteria.length === 0) return undefined;
   const coverage = findCoverage(
     criteria,
@@ -30,7 +32,7 @@ export function checkCriteriaCoverage(pkg: LoadedPackage): CriteriaReport | unde
   for (const criterion of criteria) {
     const tests = coverage.get(criterion.id) ?? [];
     if (tests.length > 0) covered[criterion.id] = tests;
-    else uncovered.push({ id: criterion.id, title: criterion.title, line: criterion.line });
+    else uncovered.push({ id: criterion.id, title: criterion.title, line: criterion.line, file: criterion.file });
   }
-  return { file: pkg.criteria.path, total: criteria.length, covered, uncovered };
+  return { file: files[0]!.path, total: criteria.length, covered, uncovered };
 }

@@ -6,6 +6,7 @@ import type { Layer, LoadedPackage } from "../package/types.js";
 import { sha256 } from "../util/hash.js";
 import { assemblePrompt } from "./assemble-prompt.js";
 import { composeLock } from "./compose-lock.js";
+import { checkCriteriaCoverage } from "./criteria-coverage.js";
 import { makeLayer, makeLock, makePackage, makeUnit } from "./make-test-package.js";
 import { planBuild } from "./plan-build.js";
 import { computeUnitInputs, describeInputChanges } from "./unit-inputs.js";
@@ -223,6 +224,27 @@ describe("imports in the lock", () => {
     expect(describeImportPins({ ...pinned, gone: pinned.style! }, undefined)).toEqual([
       "import style: no longer imported",
       "import gone: no longer imported",
+    ]);
+  });
+});
+
+describe("criteria coverage with imported criteria", () => {
+  it("traces the library's criteria to the package's tests and names the file of each uncovered one", () => {
+    const pkg = withImports();
+    pkg.criteria = makeLayer("criteria", "acceptance.md", "- AC-1: greets.\n- AC-2: waves.\n");
+    pkg.tests = [
+      makeLayer("test", "test/a.test.js", 'test("AC-1 greets", () => {});\ntest("TEST-1 x", () => {});\n'),
+    ];
+    const report = checkCriteriaCoverage(pkg)!;
+    expect(report.total).toBe(3);
+    expect(Object.keys(report.covered).sort()).toEqual(["AC-1", "TEST-1"]);
+    expect(report.uncovered).toEqual([{ id: "AC-2", title: "waves.", line: 2, file: "acceptance.md" }]);
+
+    pkg.tests = [];
+    expect(checkCriteriaCoverage(pkg)!.uncovered.map((criterion) => criterion.file)).toEqual([
+      "acceptance.md",
+      "acceptance.md",
+      "@testing/criteria.md",
     ]);
   });
 });

@@ -187,6 +187,7 @@ async function refineRound(
         command: pkg.validation.command!,
         failures: round.failures,
         criteria: pkg.criteria,
+        importedCriteria: pkg.imports?.criteria,
         files,
         others,
         mode,

@@ -101,7 +101,7 @@ describe("evaluateCheck", () => {
       file: "acceptance.md",
       total: 2,
       covered: { "AC-1": ["AC-1 works"] },
-      uncovered: [{ id: "AC-2", title: "handles empty input", line: 4 }],
+      uncovered: [{ id: "AC-2", title: "handles empty input", line: 4, file: "acceptance.md" }],
     };
     expect(gate({ requireCoverage: true, coverage }).coverage).toEqual({
       check: "coverage",

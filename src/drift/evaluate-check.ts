@@ -159,7 +159,7 @@ function checkCoverage(facts: CheckFacts): CheckItem {
     status: "fail",
     message: `${coverage.uncovered.length} of ${coverage.total} criteria are named by no test`,
     details: coverage.uncovered.map(
-      (criterion) => `${criterion.id} (${coverage.file}:${criterion.line}): ${criterion.title}`,
+      (criterion) => `${criterion.id} (${criterion.file}:${criterion.line}): ${criterion.title}`,
     ),
   };
 }

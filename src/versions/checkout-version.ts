@@ -3,6 +3,7 @@ import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { GateError, UsageError } from "../errors.js";
 import { findManifest } from "../package/find-manifest.js";
+import { IMPORTS_DIR } from "../package/imports/vendor-git.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
 import { walkTree } from "../util/walk-tree.js";
@@ -78,8 +79,14 @@ export async function checkoutVersion(options: CheckoutOptions): Promise<Checkou
 
   const targetManifest =
     readRawManifest((await showFile(repo, commit, MANIFEST))?.toString("utf8") ?? "") ?? {};
-  const target = sourceFiles(targetManifest, await filesAt(repo, commit));
-  const present = sourceFiles(manifest, walkTree(dir).files);
+  const versionFiles = await filesAt(repo, commit);
+  // Vendored git imports are source too: the version's copies come back, so its build needs no fetch.
+  const vendored = (files: string[]) => files.filter((path) => path.startsWith(`${IMPORTS_DIR}/`));
+  const target = [...sourceFiles(targetManifest, versionFiles), ...vendored(versionFiles)];
+  const present = [
+    ...sourceFiles(manifest, walkTree(dir).files),
+    ...walkTree(join(dir, IMPORTS_DIR)).files.map((path) => `${IMPORTS_DIR}/${path}`),
+  ];
   const deleted = present.filter((path) => !target.includes(path));
   const touched = new Set([...target, ...present].map((path) => repoPath(repo, path)));
   const dirty = (await dirtyPaths(repo)).filter((path) => touched.has(path));

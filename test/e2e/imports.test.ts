@@ -183,6 +183,63 @@ describe("prompt libraries imported from git", () => {
   });
 });
 
+describe("checkout of a version with a git import", () => {
+  test("brings back that version's vendored copy, so the old build replays offline without the repository", async () => {
+    const { env } = await startModelWriter({ files: chainFiles() });
+    const libraryRoot = await createTempRoot();
+    const repo = join(libraryRoot, "repo");
+    await writeLibrary(join(repo, "libs/ts-style"), STYLE_LIBRARY);
+    const gitIn = (cwd: string, ...args: string[]) =>
+      execFileSync(
+        "git",
+        ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "tag.gpgsign=false", ...args],
+        {
+          cwd,
+          encoding: "utf8",
+        },
+      ).trim();
+    gitIn(repo, "init", "-q");
+    gitIn(repo, "add", ".");
+    gitIn(repo, "commit", "-q", "-m", "v1");
+    gitIn(repo, "tag", "v1");
+    const { root, dir } = await makePackage(
+      chainPackage({
+        manifest: { imports: { style: { git: `file://${repo}`, ref: "v1", path: "libs/ts-style" } } },
+      }),
+    );
+    expect((await runCli(["build"], { cwd: dir, env })).code).toBe(0);
+    gitIn(root, "init", "-q");
+    gitIn(root, "add", "-A");
+    gitIn(root, "commit", "-q", "-m", "initial");
+    const v1 = await runCli(["version", "patch", "-m", "style v1"], { cwd: dir });
+    expect(v1.code, v1.stderr).toBe(0);
+    const v1Lock = readFileSync(join(dir, "specprompt.lock"), "utf8");
+    const v1Vendored = snapshotTree(join(dir, ".specprompt/imports"));
+
+    writeFileSync(join(repo, "libs/ts-style/guide.md"), "## Modules\n\nOne default export per module.\n");
+    gitIn(repo, "commit", "-q", "-am", "v2");
+    gitIn(repo, "tag", "v2");
+    const manifest = join(dir, "specprompt.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace("ref: v1", "ref: v2"));
+    const built2 = await runCli(["build"], { cwd: dir, env });
+    expect(built2.code, built2.stderr).toBe(0);
+    expect(snapshotTree(join(dir, ".specprompt/imports"))).not.toEqual(v1Vendored);
+    gitIn(root, "add", "-A");
+    gitIn(root, "commit", "-q", "-m", "style v2");
+    expect((await runCli(["version", "minor", "-m", "style v2"], { cwd: dir })).code).toBe(0);
+
+    rmSync(repo, { recursive: true, force: true });
+    const checkout = await runCli(["checkout", "e2e-pkg@0.1.1"], { cwd: dir });
+    expect(checkout.code, checkout.stderr).toBe(0);
+    expect(snapshotTree(join(dir, ".specprompt/imports"))).toEqual(v1Vendored);
+
+    const offlineEnv = { OPENAI_BASE_URL: await closedBaseURL(), OPENAI_API_KEY: "unused" };
+    const offline = await runCli(["build", "--offline"], { cwd: dir, env: offlineEnv });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(readFileSync(join(dir, "specprompt.lock"), "utf8")).toBe(v1Lock);
+  });
+});
+
 const EXAMPLES = join(import.meta.dirname, "..", "..", "examples");
 
 /** A copy of the example packages with the libraries beside them, as in the repository, minus machine-local state. */

@@ -32,7 +32,13 @@ export function checkCriteriaCoverage(pkg: LoadedPackage): CriteriaReport | unde
   for (const criterion of criteria) {
     const tests = coverage.get(criterion.id) ?? [];
     if (tests.length > 0) covered[criterion.id] = tests;
-    else uncovered.push({ id: criterion.id, title: criterion.title, line: criterion.line, file: criterion.file });
+    else
+      uncovered.push({
+        id: criterion.id,
+        title: criterion.title,
+        line: criterion.line,
+        file: criterion.file,
+      });
   }
   return { file: files[0]!.path, total: criteria.length, covered, uncovered };
 }

@@ -89,7 +89,9 @@ function printCriteria(stream: CliIO["stdout"], result: BuildResult): void {
   stream.write(`criteria: ${covered} of ${criteria.total} named by a test; not covered:\n`);
   const width = Math.max(...criteria.uncovered.map((criterion) => criterion.id.length));
   for (const criterion of criteria.uncovered) {
-    stream.write(`  ${criterion.id.padEnd(width)}  ${criterion.file}:${criterion.line}  ${criterion.title}\n`);
+    stream.write(
+      `  ${criterion.id.padEnd(width)}  ${criterion.file}:${criterion.line}  ${criterion.title}\n`,
+    );
   }
 }
 

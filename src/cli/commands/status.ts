@@ -1,8 +1,8 @@
 import { readStatus } from "../../drift/read-status.js";
-import { type CommandDef, writeJson } from "../command.js";
-import { printStatus } from "../print-status.js";
 import type { StatusReport } from "../../drift/status-types.js";
+import { type CommandDef, writeJson } from "../command.js";
 import { commandTargets } from "../command-targets.js";
+import { printStatus } from "../print-status.js";
 import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION } from "../shared-options.js";
 
 /** `specprompt status [dir]` */

@@ -38,6 +38,8 @@ export interface BuildOptions extends PackageArgs {
   cache?: ResponseCache;
   now?: () => Date;
   signal?: AbortSignal;
+  /** The freshness index was just asked about this build and said no: do not ask again. */
+  freshChecked?: boolean;
 }
 
 export interface UnitReport {

@@ -34,7 +34,7 @@ export type { BuildOptions, BuildResult, UnitReport } from "./build-types.js";
 
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const fresh = await checkFreshBuild(options);
+  const fresh = options.freshChecked ? undefined : await checkFreshBuild(options);
   if (fresh) return fresh;
   const { pkg, warnings } = await loadPackage(options.dir, {
     cwd: options.cwd,

@@ -5,6 +5,7 @@
  * up to date; everything else about the command (flags, errors, real builds) stays in the CLI.
  */
 import { checkFreshBuild } from "../build/fresh-build.js";
+import { noteFreshMiss } from "../build/fresh-miss.js";
 import { answerFast, type FastIO } from "./fast-command.js";
 import { printBuildResult } from "./print-build.js";
 
@@ -14,7 +15,11 @@ export function tryFastBuild(argv: string[], io: FastIO): Promise<number | undef
     argv,
     io,
     "build",
-    (dir) => checkFreshBuild({ dir, cwd: io.cwd, env: io.env }),
+    async (dir) => {
+      const fresh = await checkFreshBuild({ dir, cwd: io.cwd, env: io.env });
+      if (!fresh) noteFreshMiss(); // the CLI runs this build next and need not ask again
+      return fresh;
+    },
     printBuildResult,
   );
 }

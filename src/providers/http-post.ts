@@ -4,8 +4,15 @@
  * SDK on every CLI run. Failures are thrown in the shape `classifyFailure` reads: an HTTP status
  * with headers, or a Node error code.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type * as Http from "node:http";
+import type * as Https from "node:https";
+import { createRequire } from "node:module";
+
+// Required, not imported: an ESM import of a builtin makes Node build its ESM facade, which on
+// Node 22+ reads every export of node:http, lazy ones included, and so loads all of undici
+// (fetch, WebSocket): 8 ms of a one-shot build. https (and with it tls) loads only when used.
+const requireBuiltin = createRequire(import.meta.url);
+type IncomingHttpHeaders = Http.IncomingHttpHeaders;
 
 /** Larger answers are refused rather than buffered: no chat reply is anywhere near this. */
 export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -38,10 +45,27 @@ export interface PostOptions {
   signal?: AbortSignal;
 }
 
-const agents = {
-  http: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
-  https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
-};
+interface Transport {
+  request: typeof Http.request;
+  agent: Http.Agent;
+}
+
+const transports: { http?: Transport; https?: Transport } = {};
+
+/** node:http or node:https with its keep-alive agent, loaded on first use. */
+function transport(secure: boolean): Transport {
+  if (secure) {
+    const https = requireBuiltin("node:https") as typeof Https;
+    transports.https ??= {
+      request: https.request as typeof Http.request,
+      agent: new https.Agent({ keepAlive: true, maxSockets: 256 }),
+    };
+    return transports.https;
+  }
+  const http = requireBuiltin("node:http") as typeof Http;
+  transports.http ??= { request: http.request, agent: new http.Agent({ keepAlive: true, maxSockets: 256 }) };
+  return transports.http;
+}
 
 /** POSTs `body` as JSON to `url` and resolves with the parsed JSON of a 2xx answer. */
 export function postJson(url: string, body: unknown, options: PostOptions): Promise<unknown> {
@@ -52,11 +76,12 @@ export function postJson(url: string, body: unknown, options: PostOptions): Prom
   }
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const request = (secure ? httpsRequest : httpRequest)(
+    const { request: send, agent } = transport(secure);
+    const request = send(
       target,
       {
         method: "POST",
-        agent: secure ? agents.https : agents.http,
+        agent,
         signal: options.signal,
         headers: {
           "content-type": "application/json",

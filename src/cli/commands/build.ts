@@ -2,6 +2,7 @@ import type { BuildEvent } from "../../build/build-events.js";
 import type { AnyBuildResult } from "../../build/build-targets.js";
 import type { BuildOptions, BuildResult } from "../../build/build-types.js";
 import { checkFreshBuild } from "../../build/fresh-build.js";
+import { takeFreshMiss } from "../../build/fresh-miss.js";
 import { type CommandDef, writeJson } from "../command.js";
 import { wantsLiveOutput } from "../format.js";
 import { nonNegativeInt, positiveInt, seconds } from "../number-flags.js";
@@ -84,19 +85,27 @@ export const buildCommand: CommandDef = {
         };
         // A build with nothing to do is answered from the freshness index without loading the engine.
         return (
-          (await checkFreshBuild(withProgress)) ??
-          (await (await import("../../build/run-build.js")).runBuild(withProgress))
+          (!one.freshChecked && (await checkFreshBuild(withProgress))) ||
+          (await (await import("../../build/run-build.js")).runBuild({ ...withProgress, freshChecked: true }))
         );
       } finally {
         progress.stop();
       }
     };
+    // bin/specprompt.js already asked the freshness index for this very build and it said no.
+    let freshMissed = takeFreshMiss();
     /** The package, or each of its targets (`--target`, default all), built. */
     const buildAll = async (): Promise<AnyBuildResult> => {
       // Without --target, an up-to-date package without targets is known before they are listed.
-      if (!targets && (await checkFreshBuild(options))) return buildOne(options);
+      if (!targets && !freshMissed) {
+        const fresh = await checkFreshBuild(options);
+        if (fresh) return fresh;
+      }
+      freshMissed = false; // a watch's later builds ask again
       const { buildTargets } = await import("../../build/build-targets.js");
-      return buildTargets({ ...options, targets }, buildOne);
+      return buildTargets({ ...options, targets }, (one) =>
+        buildOne({ ...one, freshChecked: one.target === undefined }),
+      );
     };
     const show = (shown: AnyBuildResult) => {
       if (json) writeJson(io, shown);

@@ -1,10 +1,12 @@
 import { rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { CACHE_DIR, createFileCache } from "../cache/response-cache.js";
 import type { Lock, ValidationRecord } from "../lock/lock-schema.js";
 import { lockedUnit } from "../lock/locked-unit.js";
 import { readLockFile } from "../lock/read-lock.js";
+import { findManifest } from "../package/find-manifest.js";
 import { importsPinned } from "../package/imports/imported-files.js";
+import { pruneVendored, vendoredKeys } from "../package/imports/vendor-git.js";
 import { loadPackage } from "../package/load-package.js";
 import { targetNames } from "../package/targets.js";
 import type { LoadedPackage } from "../package/types.js";
@@ -36,18 +38,22 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const fresh = options.freshChecked ? undefined : await checkFreshBuild(options);
   if (fresh) return fresh;
-  const { pkg, warnings } = await loadPackage(options.dir, {
-    cwd: options.cwd,
-    set: options.set,
-    model: options.model,
-    env: options.env,
-    target: options.target,
-    // Only a build fetches a git import that is not vendored yet, and never with --offline.
-    imports: options.offline ? "offline" : "fetch",
-  });
-  const release = acquireBuildLock(pkg.dir);
+  // Locked before loading: loading may fetch and vendor git imports into the package.
+  const release = acquireBuildLock(dirname(await findManifest(options.dir, options.cwd)));
   try {
-    return await buildLocked(options, pkg, warnings, started);
+    const { pkg, warnings } = await loadPackage(options.dir, {
+      cwd: options.cwd,
+      set: options.set,
+      model: options.model,
+      env: options.env,
+      target: options.target,
+      // Only a build fetches a git import that is not vendored yet, and never with --offline.
+      imports: options.offline ? "offline" : "fetch",
+    });
+    const result = await buildLocked(options, pkg, warnings, started);
+    // Vendored copies the lock no longer pins go only once a build has committed.
+    if (result.status !== "failed") pruneVendored(pkg.dir, vendoredKeys(pkg.dir, pkg.imports));
+    return result;
   } finally {
     release();
   }

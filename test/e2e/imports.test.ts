@@ -183,6 +183,51 @@ describe("prompt libraries imported from git", () => {
   });
 });
 
+describe("a failed build with a git import", () => {
+  test("leaves the vendored copy the lock pins, so status and offline builds keep working", async () => {
+    const { env } = await startModelWriter({ files: chainFiles() });
+    const libraryRoot = await createTempRoot();
+    const repo = join(libraryRoot, "repo");
+    await writeLibrary(join(repo, "libs/ts-style"), STYLE_LIBRARY);
+    const gitIn = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+      }).trim();
+    gitIn("init", "-q");
+    gitIn("add", ".");
+    gitIn("commit", "-q", "-m", "v1");
+    gitIn("tag", "v1");
+    const { dir } = await makePackage(
+      chainPackage({
+        manifest: { imports: { style: { git: `file://${repo}`, ref: "v1", path: "libs/ts-style" } } },
+      }),
+    );
+    expect((await runCli(["build"], { cwd: dir, env })).code).toBe(0);
+    const good = snapshotTree(join(dir, ".specprompt/imports"));
+    const lock = readFileSync(join(dir, "specprompt.lock"), "utf8");
+
+    writeFileSync(join(repo, "libs/ts-style/guide.md"), "## Modules\n\nNamed exports only.\n");
+    gitIn("commit", "-q", "-am", "v2");
+    gitIn("tag", "v2");
+    const manifest = join(dir, "specprompt.yaml");
+    const v1Manifest = readFileSync(manifest, "utf8");
+    writeFileSync(manifest, v1Manifest.replace("ref: v1", "ref: v2"));
+    const unreachable = { OPENAI_BASE_URL: await closedBaseURL(), OPENAI_API_KEY: "unused" };
+    const failed = await runCli(["build", "--retries", "0"], { cwd: dir, env: unreachable });
+    expect(failed.code).not.toBe(0);
+    expect(readFileSync(join(dir, "specprompt.lock"), "utf8")).toBe(lock);
+    expect(snapshotTree(join(dir, ".specprompt/imports"))).toEqual(expect.objectContaining(good));
+
+    writeFileSync(manifest, v1Manifest);
+    const status = await runCli(["status"], { cwd: dir });
+    expect(status.code, status.stderr).toBe(0);
+    const offline = await runCli(["build", "--offline"], { cwd: dir, env: unreachable });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(snapshotTree(join(dir, ".specprompt/imports"))).toEqual(good);
+  });
+});
+
 describe("checkout of a version with a git import", () => {
   test("brings back that version's vendored copy, so the old build replays offline without the repository", async () => {
     const { env } = await startModelWriter({ files: chainFiles() });

@@ -30,6 +30,19 @@ describe("imports: in the manifest", () => {
     ]);
   });
 
+  it("refuses a git URL or ref that git would read as an option, or that is not a ref name", () => {
+    const result = check(
+      `${head}imports:\n  a: { git: "--upload-pack=touch /tmp/x", ref: v1 }\n  b: { git: ../repo, ref: "--upload-pack=touch /tmp/x" }\n  c: { git: ../repo, ref: "main:refs/x" }\n  d: { git: ../repo, ref: "v1..v2" }\n  e: { git: "file:///srv/my repo", ref: v1 }\n`,
+    );
+    expect(result.errors).toEqual([
+      "5: imports.a.git: '--upload-pack=touch /tmp/x' is not a repository URL or path git can fetch safely",
+      "6: imports.b.ref: '--upload-pack=touch /tmp/x' is not a tag, branch or commit name",
+      "7: imports.c.ref: 'main:refs/x' is not a tag, branch or commit name",
+      "8: imports.d.ref: 'v1..v2' is not a tag, branch or commit name",
+      "9: imports.e.git: 'file:///srv/my repo' is not a repository URL or path git can fetch safely",
+    ]);
+  });
+
   it("refuses an alias that cannot be written @alias/ and an unknown layer in use:", () => {
     const result = check(`${head}imports:\n  Style_1: { path: ../s }\n  ok: { path: ../o, use: [tests] }\n`);
     expect(result.errors).toEqual([

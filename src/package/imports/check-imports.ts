@@ -4,6 +4,12 @@ import type { ManifestFinding } from "../describe-schema-issues.js";
 import type { Manifest } from "../manifest-schema.js";
 import type { ImportKind } from "./import-kinds.js";
 
+/** A git URL or local path: no leading '-' (an option to git), no whitespace or control characters. */
+const SAFE_GIT_URL = /^(?!-)[^\s\0-\x1f\x7f]+$/;
+
+/** A tag, branch or commit: git's ref rules, minus anything git could read as an option or a refspec. */
+const SAFE_GIT_REF = /^(?!-)(?!.*\.\.)(?!.*\.lock$)[A-Za-z0-9._/+@-]+$/;
+
 /** Which imported layers each kind of package can use. */
 export const USABLE_KINDS: Record<Manifest["kind"], readonly ImportKind[]> = {
   code: ["guide", "context", "criteria"],
@@ -45,6 +51,22 @@ export function checkImports(
         });
       }
     } else {
+      // Both reach git's command line: a value starting with '-' would be read as an option
+      // (--upload-pack=<command> runs a command), and a library's manifest is untrusted.
+      if (!SAFE_GIT_URL.test(spec.git)) {
+        errors.push({
+          message: `imports.${alias}.git: '${spec.git}' is not a repository URL or path git can fetch safely`,
+          path: [...at, "git"],
+          hint: "use an https://, ssh://, git@host:, file:// URL or a relative path; it may not start with '-' or hold spaces",
+        });
+      }
+      if (spec.ref !== undefined && !SAFE_GIT_REF.test(spec.ref)) {
+        errors.push({
+          message: `imports.${alias}.ref: '${spec.ref}' is not a tag, branch or commit name`,
+          path: [...at, "ref"],
+          hint: "use letters, digits and . _ / + @ -, not starting with '-' and without '..', e.g. ref: v1.2.0",
+        });
+      }
       if (spec.ref === undefined) {
         errors.push({
           message: `imports.${alias}: a git import needs ref: (a tag or a commit)`,

@@ -16,7 +16,17 @@ export interface GitFetcher {
 }
 
 // Never ask for credentials on a terminal: a build waiting on a password prompt looks hung.
-const GIT_ENV = { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "echo" };
+// (ssh asks for host keys and passphrases itself: BatchMode, unless the user set their own ssh.)
+const GIT_ENV = {
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_ASKPASS: "echo",
+  ...(process.env.GIT_SSH_COMMAND === undefined && { GIT_SSH_COMMAND: "ssh -o BatchMode=yes" }),
+};
+
+/** URL and ref come from manifests, libraries' included: never let git read them as options. */
+function assertNotOption(value: string, what: string): void {
+  if (value.startsWith("-")) throw new Error(`refusing ${what} '${value}': it would be read as an option`);
+}
 
 /** A fetcher whose scratch repositories live under `scratchDir` (removed by `dispose`). */
 export function createGitFetcher(scratchDir: string): GitFetcher {
@@ -49,16 +59,25 @@ export function createGitFetcher(scratchDir: string): GitFetcher {
       commit = (async () => {
         const repo = await repoFor(url);
         try {
-          await run(["fetch", "-q", "--depth", "1", "--no-tags", url, rev], repo);
+          assertNotOption(url, "repository");
+          assertNotOption(rev, "ref");
+          await run(["fetch", "-q", "--depth", "1", "--no-tags", "--end-of-options", url, rev], repo);
           return await run(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], repo);
         } catch (shallowError) {
           // An abbreviated commit cannot be fetched by name: fetch every branch and tag, then look.
           if (!/^[0-9a-f]{4,39}$/.test(rev)) throw shallowError;
           await run(
-            ["fetch", "-q", url, "+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"],
+            [
+              "fetch",
+              "-q",
+              "--end-of-options",
+              url,
+              "+refs/heads/*:refs/remotes/origin/*",
+              "+refs/tags/*:refs/tags/*",
+            ],
             repo,
           );
-          return await run(["rev-parse", "--verify", `${rev}^{commit}`], repo);
+          return await run(["rev-parse", "--verify", "--end-of-options", `${rev}^{commit}`], repo);
         }
       })();
       commits.set(key, commit);
@@ -70,6 +89,7 @@ export function createGitFetcher(scratchDir: string): GitFetcher {
       const commit = await resolveCommit(url, rev);
       const repo = await repoFor(url);
       const tree = path === "" ? commit : `${commit}:${path}`;
+      assertNotOption(path, "path");
       const type = await run(["cat-file", "-t", tree], repo).catch(() => "missing");
       if (type !== "tree") throw new Error(`no folder '${path}' at ${commit.slice(0, 12)}`);
       // An index of the library's folder alone, written out under dest.

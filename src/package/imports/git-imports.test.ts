@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { rejectionOf } from "../../../test/support/rejection-of.js";
 import { useTempFolder } from "../../../test/support/temp-folder.js";
 import { type LoadPackageOptions, loadPackage } from "../load-package.js";
-import { IMPORTS_DIR } from "./vendor-git.js";
+import { IMPORTS_DIR, pruneVendored, vendoredKeys } from "./vendor-git.js";
 
 const folder = useTempFolder("specprompt-git-imports-");
 let repo: string;
@@ -135,15 +135,20 @@ describe("imports from git", () => {
     expect(vendored()).toEqual([]);
   });
 
-  it("fetches again when the ref changes and removes the copy no import uses", async () => {
+  it("fetches again when the ref changes, keeps the old copy until pruned, then only the one in use", async () => {
     await writeApp("{ git: ../repo, ref: v1, path: libs/ts-style, use: [guide] }");
     await load({ imports: "fetch" });
     const before = vendored();
     await writeApp(`{ git: ../repo, ref: ${v2}, path: libs/ts-style, use: [guide] }`);
     const { pkg } = await load({ imports: "fetch" });
     expect(pkg.imports!.guide[0]?.content).toBe("Style two.\n");
+    // Loading never removes a copy: a build that fails after it must leave the last good one.
+    expect(vendored()).toHaveLength(before.length * 2);
+    expect(vendored()).toEqual(expect.arrayContaining(before));
+    const root = join(folder.root, "app");
+    pruneVendored(root, vendoredKeys(root, pkg.imports));
     const after = vendored();
-    expect(after).toHaveLength(4);
+    expect(after).toHaveLength(before.length);
     expect(after.filter((name) => before.includes(name))).toEqual([]);
   });
 
@@ -194,5 +199,37 @@ describe("imports from git", () => {
     await writeApp("{ git: ../repo, ref: HEAD, path: libs/ts-style }");
     const error = await rejectionOf(load({ imports: "fetch" }));
     expect(error.message).toBe("import style/up: ../../.. points outside ../repo");
+  });
+
+  it("never runs a command a library's own git import smuggles in as an option", async () => {
+    const marker = join(folder.root, "pwned");
+    await folder.write(
+      {
+        "libs/ts-style/specprompt.yaml": `name: ts-style\nversion: 1.0.0\nkind: library\nguide: guide.md\nimports:\n  evil: { git: ../.., ref: "--upload-pack=touch ${marker}" }\n`,
+      },
+      repo,
+    );
+    git("commit", "-q", "-am", "evil");
+    await writeApp("{ git: ../repo, ref: HEAD, path: libs/ts-style }");
+    const error = await rejectionOf(load({ imports: "fetch" }));
+    expect(error.message).toContain("is not a tag, branch or commit name");
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("passes a URL or ref that looks like an option to git as a value, never as an option", async () => {
+    const marker = join(folder.root, "pwned2");
+    const { createGitFetcher } = await import("./git-fetcher.js");
+    const fetcher = createGitFetcher(join(folder.root, "scratch"));
+    try {
+      await expect(
+        fetcher.extract(repo, `--upload-pack=touch ${marker}`, "", join(folder.root, "a")),
+      ).rejects.toThrow("would be read as an option");
+      await expect(
+        fetcher.extract(`--upload-pack=touch ${marker};:`, "v1", "", join(folder.root, "b")),
+      ).rejects.toThrow("would be read as an option");
+    } finally {
+      fetcher.dispose();
+    }
+    expect(existsSync(marker)).toBe(false);
   });
 });

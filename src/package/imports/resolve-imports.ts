@@ -11,7 +11,6 @@ import type { ImportSpec } from "./import-schema.js";
 import { type GitOrigin, identityOf, type LocateContext, locateLibrary } from "./locate-library.js";
 import { type LibraryManifest, readLibraryLayers, readLibraryManifest } from "./read-library.js";
 import type { ImportMode, PackageImports, ResolvedImport } from "./types.js";
-import { pruneVendored } from "./vendor-git.js";
 
 /** How deep libraries may import libraries: the package's imports are depth 1. */
 export const MAX_IMPORT_DEPTH = 8;
@@ -79,7 +78,6 @@ export async function resolveImports(
       root.chain = [{ name: root.name, identity: root.identity }];
       await resolveChildren(state, root);
     }
-    if (options.mode === "fetch") pruneVendored(options.dir, locating.vendored);
   } finally {
     locating.fetcher?.dispose();
   }

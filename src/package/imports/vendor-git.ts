@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, posix } from "node:path";
+import { isAbsolute, join, posix, relative, sep } from "node:path";
 import { sha256 } from "../../util/hash.js";
 import { stableStringify } from "../../util/stable-json.js";
 import type { GitFetcher } from "./git-fetcher.js";
+import type { PackageImports } from "./types.js";
 
 /**
  * Where git imports are vendored, relative to the importing package: committed with the lock, so
@@ -84,7 +85,22 @@ export async function vendorGitSource(
   }
 }
 
-/** Removes vendored copies no import uses any more (a changed ref leaves the old one behind). */
+/** Keys of the vendored copies a package's resolved imports use. */
+export function vendoredKeys(rootDir: string, imports: PackageImports | undefined): Set<string> {
+  const base = join(rootDir, IMPORTS_DIR);
+  const keys = new Set<string>();
+  for (const entry of imports?.all ?? []) {
+    const rel = relative(base, entry.dir);
+    if (rel !== "" && !rel.startsWith("..") && !isAbsolute(rel)) keys.add(rel.split(sep)[0]!);
+  }
+  return keys;
+}
+
+/**
+ * Removes vendored copies no import uses any more (a changed ref leaves the old one behind).
+ * Called once a build has committed: until then the lock may still pin the old copy, and a failed
+ * build must leave `.specprompt/imports/` as the last good build had it.
+ */
 export function pruneVendored(rootDir: string, keep: ReadonlySet<string>): void {
   const base = join(rootDir, IMPORTS_DIR);
   let names: string[];

@@ -1,3 +1,4 @@
+import { UsageError } from "../errors.js";
 import { parseSetFlags } from "../package/render-params.js";
 import type { OptionSpec } from "./command.js";
 
@@ -30,7 +31,11 @@ export const TARGET_OPTION: Record<string, OptionSpec> = {
 export function targetArgs(values: Record<string, unknown>): string[] | undefined {
   const given = values.target as string | string[] | undefined;
   const list = given === undefined ? [] : typeof given === "string" ? [given] : given;
-  return list.length > 0 ? list.flatMap((value) => value.split(",")).filter(Boolean) : undefined;
+  if (list.length === 0) return undefined;
+  const names = list.flatMap((value) => value.split(",")).map((name) => name.trim());
+  if (names.some((name) => name === ""))
+    throw new UsageError("--target needs a target name", "e.g. --target ts, or --target ts,py");
+  return names;
 }
 
 /** The package folder argument and the package flags, as loadPackage takes them. */

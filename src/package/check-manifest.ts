@@ -4,7 +4,7 @@ import { normalizeRelativePath } from "./contained-path.js";
 import type { IssuePath, ManifestFinding } from "./describe-schema-issues.js";
 import { checkImports } from "./imports/check-imports.js";
 import type { Manifest } from "./manifest-schema.js";
-import { checkTargets } from "./targets.js";
+import { checkTargets, manifestForTarget } from "./targets.js";
 import { findCycle } from "./unit-graph.js";
 
 /** Checks that span fields, on a manifest the schema accepted: unit needs, cycles, ownership, kind. */
@@ -32,6 +32,7 @@ export function checkManifest(manifest: Manifest): {
     warnings.push({ message: "units: only used by kind: code; ignored", path: ["units"], atKey: true });
   }
   checkTargets(manifest, errors, warnings);
+  if (errors.length === 0) checkTargetOwnership(manifest, errors);
   checkImports(manifest, errors, warnings);
   if (manifest.validation?.tests !== undefined && manifest.validation.command === undefined) {
     warnings.push({
@@ -45,6 +46,27 @@ export function checkManifest(manifest: Manifest): {
 }
 
 type UnitsSpec = NonNullable<Manifest["units"]>;
+
+/**
+ * A target that changes what units own must still give every output path one unit: the same
+ * ownership check, on the units as that target sees them, reported at the target's owns.
+ */
+function checkTargetOwnership(manifest: Manifest, errors: ManifestFinding[]): void {
+  for (const [name, target] of Object.entries(manifest.targets ?? {})) {
+    if (!target.units || !manifest.units) continue;
+    const found: ManifestFinding[] = [];
+    checkOwnership(manifestForTarget(manifest, name).units!, found);
+    for (const finding of found) {
+      const [, unit, ...rest] = finding.path as [string, string, ...IssuePath];
+      const changed = target.units[unit]?.owns !== undefined;
+      errors.push({
+        ...finding,
+        message: `target '${name}': ${finding.message}`,
+        path: changed ? ["targets", name, "units", unit, "owns", ...rest.slice(1)] : finding.path,
+      });
+    }
+  }
+}
 
 function checkNeeds(units: UnitsSpec, errors: ManifestFinding[], warnings: ManifestFinding[]): void {
   const names = Object.keys(units);

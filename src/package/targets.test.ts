@@ -88,6 +88,23 @@ describe("checking targets", () => {
     expect(nested[0]?.message).toBe("the out trees of targets 'a' (.) and 'b' (b) overlap");
   });
 
+  it("refuses a target whose owns give one output path to two units, at the target's owns", () => {
+    const errors = errorsOf(
+      "units:\n  a: { prompt: a.md, owns: [a.js] }\n  b: { prompt: b.md, owns: [b.js] }\ntargets:\n  py:\n    out: py\n    units: { b: { owns: [a.js] } }\n",
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      message: "target 'py': 'a.js' is owned by both 'a' and 'b'",
+      path: ["targets", "py", "units", "b", "owns", 0],
+      line: 11,
+    });
+    expect(
+      errorsOf(
+        "units:\n  a: { prompt: a.md, owns: [a.js] }\ntargets:\n  py: { out: py, units: { a: { owns: [a.py] } } }\n",
+      ),
+    ).toEqual([]);
+  });
+
   it("refuses a target changing a unit the package does not have, and a target without out", () => {
     const unknown = errorsOf(
       "units:\n  core: { prompt: u.md, owns: [a.js] }\ntargets:\n  a: { out: a, units: { coer: { owns: [a.ts] } } }\n",

@@ -42,7 +42,7 @@ interface PlanJson {
 }
 
 /** A package with targets and a fake model that writes the files of whichever stack the guide names. */
-async function setUp() {
+async function setUp(targets: Record<string, unknown> = TARGETS) {
   const server = await startFakeModelServer();
   const asked: string[] = [];
   server.setHandler((request) => {
@@ -65,7 +65,7 @@ async function setUp() {
       "js/package.json": '{ "type": "module" }\n',
     },
     files: { "guides/js.md": "Plain ES modules.\n", "guides/py.md": "Python 3.12, no dependencies.\n" },
-    manifest: { targets: TARGETS, validation: undefined },
+    manifest: { targets, validation: undefined },
   });
   const env = fakeModelEnv(server);
   const cli = (...args: string[]) => runCli(args, { cwd: dir, env });
@@ -212,6 +212,41 @@ describe("targets: one core built to several stacks", () => {
       const outside = await pkg.cli("blame", "guides/py.md");
       expect(outside.code).toBe(2);
       expect(outside.stderr).toContain("guides/py.md is in no target's output tree");
+    } finally {
+      await pkg.close();
+    }
+  });
+
+  test("a target never built is reported as such while the others are checked, and --target keeps files in its tree", async () => {
+    const pkg = await setUp({
+      ...TARGETS,
+      py: { ...TARGETS.py, validation: { command: 'node -e "process.exit(1)"' } },
+    });
+    try {
+      const built = await pkg.cli("build", "--max-iterations", "1");
+      expect(built.code).toBe(1);
+      expect(Object.keys(pkg.lock().targets)).toEqual(["js"]);
+
+      const status = await pkg.cli("status", "--json");
+      expect(status.code, status.stderr).toBe(0);
+      const shown = parseJsonOutput<{ targets: Array<{ target: string }>; notBuilt: string[] }>(status);
+      expect(shown.targets.map((report) => report.target)).toEqual(["js"]);
+      expect(shown.notBuilt).toEqual(["py"]);
+
+      const check = await pkg.cli("check");
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain("e2e-pkg@0.1.0 (target js): check passed");
+      expect(check.stdout).toContain("target py of e2e-pkg has never been built");
+      expect(check.stdout).toContain("hint: run specprompt build --target py");
+
+      const outside = await pkg.cli("diff", "--target", "js", "py/greet.py");
+      expect(outside.code).toBe(2);
+      expect(outside.stderr).toContain(
+        "py/greet.py is in the output tree of target py, which --target leaves out",
+      );
+      const empty = await pkg.cli("status", "--target", ",");
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain("--target needs a target name");
     } finally {
       await pkg.close();
     }

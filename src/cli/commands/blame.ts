@@ -75,7 +75,7 @@ function printBlame(io: CliIO, typed: string, report: BlameReport): void {
   });
   row(
     "requests",
-    `${report.requests.length}: specprompt prompt --from-lock --unit ${report.unit} shows them`,
+    `${report.requests.length}: specprompt prompt --from-lock --unit ${report.unit}${report.package.target === undefined ? "" : ` --target ${report.package.target}`} shows them`,
   );
   io.stdout.write(`${lines.join("\n")}\n`);
 }

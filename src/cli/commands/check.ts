@@ -1,6 +1,6 @@
 import { type CheckReport, runCheck } from "../../drift/run-check.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
-import { commandTargets } from "../command-targets.js";
+import { commandTargets, runPerTarget } from "../command-targets.js";
 import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION } from "../shared-options.js";
 
 /** `specprompt check [dir]` */
@@ -23,10 +23,24 @@ export const checkCommand: CommandDef = {
   ],
   async run({ values, positionals, io }) {
     const args = { ...packageArgs(values, positionals), cwd: io.cwd, env: io.env };
-    const reports: CheckReport[] = [];
-    for (const { target } of await commandTargets(values, args)) {
-      const report = await runCheck({ ...args, target });
-      reports.push(target === undefined ? report : { ...report, target });
+    const { results: reports, notBuilt } = await runPerTarget(
+      await commandTargets(values, args),
+      async ({ target }): Promise<CheckReport> => {
+        const report = await runCheck({ ...args, target });
+        return target === undefined ? report : { ...report, target };
+      },
+    );
+    // A target never built fails the gate like a stale one: its output is not what the package says.
+    for (const error of notBuilt) {
+      reports.push({
+        package: reports[0]!.package,
+        target: error.target,
+        passed: false,
+        checks: [
+          { check: "stale", status: "fail", message: error.message, details: [`hint: ${error.hint}`] },
+        ],
+        warnings: [],
+      });
     }
     const passed = reports.every((report) => report.passed);
     // A package with targets is checked target by target, each report shaped as without targets.

@@ -1,7 +1,7 @@
 import { readStatus } from "../../drift/read-status.js";
 import type { StatusReport } from "../../drift/status-types.js";
 import { type CommandDef, writeJson } from "../command.js";
-import { commandTargets } from "../command-targets.js";
+import { commandTargets, runPerTarget } from "../command-targets.js";
 import { printStatus } from "../print-status.js";
 import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION } from "../shared-options.js";
 
@@ -24,14 +24,26 @@ export const statusCommand: CommandDef = {
   ],
   async run({ values, positionals, io }) {
     const args = { ...packageArgs(values, positionals), cwd: io.cwd, env: io.env };
-    const reports: StatusReport[] = [];
-    for (const { target } of await commandTargets(values, args)) {
-      const report = await readStatus({ ...args, target });
-      reports.push(target === undefined ? report : { ...report, target });
+    const { results: reports, notBuilt } = await runPerTarget(
+      await commandTargets(values, args),
+      async ({ target }): Promise<StatusReport> => {
+        const report = await readStatus({ ...args, target });
+        return target === undefined ? report : { ...report, target };
+      },
+    );
+    // A package with targets gets one report per target, each shaped as without targets, and
+    // the targets never built.
+    if (values.json) {
+      writeJson(
+        io,
+        reports[0]?.target === undefined
+          ? reports[0]
+          : { targets: reports, notBuilt: notBuilt.map((error) => error.target) },
+      );
+      return 0;
     }
-    // A package with targets gets one report per target, each shaped as without targets.
-    if (values.json) writeJson(io, reports[0]?.target === undefined ? reports[0] : { targets: reports });
-    else for (const report of reports) printStatus(io, report);
+    for (const report of reports) printStatus(io, report);
+    for (const error of notBuilt) io.stdout.write(`${error.message}\n  hint: ${error.hint}\n`);
     return 0;
   },
 };

@@ -25,6 +25,15 @@ function load() {
 }
 
 describe("imports by relative path", () => {
+  it("imports nothing for imports: {}, so the package hashes like one without imports", async () => {
+    await writeFiles({
+      "app/specprompt.yaml":
+        "name: app\nversion: 0.1.0\ncore: core.md\nmodel: openai:gpt-4o-mini\nimports: {}\n",
+      "app/core.md": "Build it.\n",
+    });
+    expect((await load()).pkg.imports).toBeUndefined();
+  });
+
   it("takes a library's guide, context and criteria under @alias/ paths, rendered with the importer's params over its own", async () => {
     await writeFiles({
       "app/specprompt.yaml": app("  style: { path: ../libs/ts-style }\n", "params: { style: spaces }\n"),

@@ -58,7 +58,9 @@ interface Resolution {
 export async function resolveImports(
   options: ResolveImportsOptions,
 ): Promise<{ imports?: PackageImports; warnings: string[] }> {
-  if (options.mode === "ignore") return { warnings: [] };
+  // `imports: {}` imports nothing: the package's hashes must stay those of a package without imports.
+  if (options.mode === "ignore" || Object.keys(options.manifest.imports ?? {}).length === 0)
+    return { warnings: [] };
   const locating: LocateContext = { rootDir: options.dir, mode: options.mode, vendored: new Set() };
   const state: Resolution = { options, locating, all: [], identities: new Map(), warnings: [] };
   try {

@@ -11,10 +11,26 @@ import { startFakeModelServer } from "../test/support/fake-model-server.mjs";
 
 const dir = resolve(process.argv[2] ?? "examples/textstats");
 const manifest = parse(readFileSync(join(dir, "specprompt.yaml"), "utf8"));
-const out = join(dir, manifest.out ?? ".");
-const owned = Object.fromEntries(
-  Object.entries(manifest.units).map(([name, unit]) => [name, [unit.owns].flat()]),
-);
+
+/** Output folder and owned files of each unit, for the package or each of its targets (by guide). */
+function layout(target) {
+  const spec = target === undefined ? {} : manifest.targets[target];
+  return {
+    out: join(dir, spec.out ?? manifest.out ?? "."),
+    owned: Object.fromEntries(
+      Object.entries(manifest.units).map(([name, unit]) => [name, [spec.units?.[name]?.owns ?? unit.owns].flat()]),
+    ),
+  };
+}
+
+/** The target a request is for: the one whose generation guide it carries. */
+function targetOf(user) {
+  if (!manifest.targets) return undefined;
+  return Object.keys(manifest.targets).find((name) => {
+    const guide = manifest.targets[name].guide ?? manifest.guide;
+    return user.includes(`## Generation guide (${guide})`);
+  });
+}
 
 const server = await startFakeModelServer();
 server.setHandler((request) => {
@@ -26,6 +42,7 @@ server.setHandler((request) => {
   if (messages.at(-1).role === "tool") {
     return { text: `Wrote the files of unit ${unit}.`, usage: { input: promptTokens, output: 9 } };
   }
+  const { out, owned } = layout(targetOf(user));
   const files = (owned[unit] ?? []).map((path) => ({ path, content: readFileSync(join(out, path), "utf8") }));
   return {
     toolCalls: files.map((input) => ({ name: "write_file", input })),

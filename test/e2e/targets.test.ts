@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { closedBaseURL } from "../support/closed-port.js";
 import { startFakeModelServer } from "../support/fake-model-server.mjs";
-import { makePackage, removeTempRoots } from "../support/make-package.js";
+import { createTempRoot, makePackage, removeTempRoots, snapshotTree } from "../support/make-package.js";
 import { fakeModelEnv, isToolFollowUp, userText } from "../support/model-writer.js";
 import { parseJsonOutput, runCli } from "../support/run-cli.js";
 
@@ -266,5 +267,27 @@ describe("targets: one core built to several stacks", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/specprompt\.yaml:\d+:\d+/);
     expect(result.stderr).toContain("the out trees of targets 'js' (gen) and 'ts' (gen/ts) overlap");
+  });
+
+  test("the tempconv example rebuilds both targets offline byte-identical from its committed lock and cache", async () => {
+    const dir = join(await createTempRoot(), "tempconv");
+    cpSync(join(import.meta.dirname, "..", "..", "examples", "tempconv"), dir, {
+      recursive: true,
+      filter: (path) => !/[/\\]\.specprompt[/\\](local|tmp|staging)([/\\]|$)/.test(path),
+    });
+    const committed = snapshotTree(dir);
+    for (const generated of ["esm/src", "cjs/lib"]) rmSync(join(dir, generated), { recursive: true });
+    const offline = { OPENAI_BASE_URL: await closedBaseURL(), OPENAI_API_KEY: "unused" };
+
+    const built = await runCli(["build", "--offline"], { cwd: dir, env: offline });
+
+    expect(built.code, built.stderr).toBe(0);
+    expect(snapshotTree(dir)).toEqual(committed);
+    const check = await runCli(["check", "--json"], { cwd: dir, env: offline });
+    expect(check.code, check.stdout).toBe(0);
+    expect(parseJsonOutput<{ targets: Array<{ target: string; passed: boolean }> }>(check).targets).toEqual([
+      expect.objectContaining({ target: "esm", passed: true }),
+      expect.objectContaining({ target: "cjs", passed: true }),
+    ]);
   });
 });

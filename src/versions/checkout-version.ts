@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import { GateError, UsageError } from "../errors.js";
+import { isContainedPath } from "../package/contained-path.js";
 import { findManifest } from "../package/find-manifest.js";
 import { IMPORTS_DIR } from "../package/imports/vendor-git.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
@@ -159,15 +160,18 @@ async function git0(repo: GitRepo, args: string[]): Promise<string> {
 /** Output path relative to the package folder → sha256, of every unit (of every target) a lock records. */
 type LockOutputs = Map<string, string>;
 
-function lockOutputs(text: string | undefined, manifest: Record<string, unknown>): LockOutputs {
+export function lockOutputs(text: string | undefined, manifest: Record<string, unknown>): LockOutputs {
   const outputs: LockOutputs = new Map();
   if (text === undefined) return outputs;
   type Units = Record<string, { outputs?: Record<string, string> }>;
   const add = (units: Units | undefined, out: unknown) => {
     const base = typeof out === "string" ? out : ".";
     for (const unit of Object.values(units ?? {}))
-      for (const [path, hash] of Object.entries(unit.outputs ?? {}))
-        outputs.set(posix.join(base, path), hash);
+      for (const [path, hash] of Object.entries(unit.outputs ?? {})) {
+        // A lock is data from a commit: a path out of the package folder is never touched.
+        const full = posix.join(base, path);
+        if (isContainedPath(full)) outputs.set(full, hash);
+      }
   };
   try {
     const lock = JSON.parse(text) as { units?: Units; targets?: Record<string, { units?: Units }> };

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { addEntry, parseChangelog } from "./changelog.js";
+import { lockOutputs } from "./checkout-version.js";
 import { diffSections } from "./markdown-sections.js";
 import { nextVersion } from "./semver.js";
 import { setManifestVersion } from "./set-version.js";
@@ -85,5 +86,23 @@ describe("layerFiles", () => {
       "guide.md",
       "units/a.md",
     ]);
+  });
+});
+
+describe("lockOutputs (what checkout may remove)", () => {
+  const hash = "a".repeat(64);
+  test("maps outputs to package paths through out, per target, and never out of the package", () => {
+    const flat = JSON.stringify({
+      units: { u: { outputs: { "src/a.js": hash, "../../etc/passwd": hash } } },
+    });
+    expect([...lockOutputs(flat, { out: "gen" })]).toEqual([["gen/src/a.js", hash]]);
+    const targets = JSON.stringify({
+      targets: {
+        esm: { units: { u: { outputs: { "a.js": hash } } } },
+        gone: { units: { u: { outputs: { "b.js": hash } } } },
+      },
+    });
+    expect([...lockOutputs(targets, { targets: { esm: { out: "esm" } } })]).toEqual([["esm/a.js", hash]]);
+    expect([...lockOutputs("not json", {})]).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import type { AbsorbProposal, AbsorbReport } from "../../absorb/absorb-hand-edits.js";
 import { UsageError } from "../../errors.js";
+import { listTargets } from "../../package/targets.js";
 import { colorizePatch } from "../color-patch.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
 import { commandTargets } from "../command-targets.js";
@@ -92,6 +93,14 @@ export const absorbCommand: CommandDef = {
     }
     if (json) writeJson(io, report);
     else printOutcome(io, report, color);
+    if (target !== undefined && !json && report.units.some((unit) => unit.accepted)) {
+      // The amendment went into the package's shared source; only this target was rebuilt.
+      const others = (await listTargets({ dir, cwd: io.cwd })).filter((name) => name !== target);
+      if (others.length > 0)
+        io.stderr.write(
+          `note: target${others.length === 1 ? "" : "s"} ${others.join(", ")} may now be stale too; specprompt plan says, specprompt build rebuilds them\n`,
+        );
+    }
     const declined = report.units.some((unit) => !unit.accepted);
     return declined || report.build?.status === "failed" ? 1 : 0;
   },

@@ -18,7 +18,10 @@ function layout(target) {
   return {
     out: join(dir, spec.out ?? manifest.out ?? "."),
     owned: Object.fromEntries(
-      Object.entries(manifest.units).map(([name, unit]) => [name, [spec.units?.[name]?.owns ?? unit.owns].flat()]),
+      Object.entries(manifest.units).map(([name, unit]) => [
+        name,
+        [spec.units?.[name]?.owns ?? unit.owns].flat(),
+      ]),
     ),
   };
 }

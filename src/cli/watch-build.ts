@@ -1,12 +1,12 @@
-import { watch } from "node:fs";
+import type { FSWatcher } from "node:fs";
 import { dirname } from "node:path";
 import type { AnyBuildResult as BuildResult } from "../build/build-targets.js";
 import { formatError, isSpecPromptError } from "../errors.js";
 import { findManifest } from "../package/find-manifest.js";
+import { listImportedFolders } from "../package/imports/imported-folders.js";
+import { displayPath } from "../package/read-layers.js";
 import type { CliIO } from "./command.js";
-
-/** Paths under the package folder whose changes never call for a build: our own state and tools'. */
-const IGNORED = /^(\.specprompt|\.git|node_modules)(\/|$)|^specprompt\.lock$/;
+import { createLibraryWatch, pickLibraryFolders, watchFolder } from "./watch-libraries.js";
 
 /** How long the tree must be quiet before a build starts: editors write a file in several steps. */
 export const SETTLE_MS = 80;
@@ -22,9 +22,10 @@ export interface WatchOptions {
 }
 
 /**
- * `build --watch`: build, then build again whenever a file of the package changes, until Ctrl-C.
- * A failed build (bad manifest, failing tests) is reported and the watch goes on; the last good
- * output and lock stay as they were, as after any failed build.
+ * `build --watch`: build, then build again whenever a file of the package, or of a library it
+ * imports by path, changes, until Ctrl-C. The libraries are listed again after every build, since
+ * an edited manifest may add or drop one. A failed build (bad manifest, failing tests) is reported
+ * and the watch goes on; the last good output and lock stay as they were, as after any failed build.
  */
 export async function watchBuild(options: WatchOptions): Promise<number> {
   const { io } = options;
@@ -34,6 +35,15 @@ export async function watchBuild(options: WatchOptions): Promise<number> {
   let pending = false;
   let timer: NodeJS.Timeout | undefined;
   let builds = 0;
+  let fail: (error: unknown) => void = () => {};
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => runOnce().catch(fail), SETTLE_MS);
+  };
+  const shown = (dir: string) => displayPath(options.cwd, dir);
+  const libraries = createLibraryWatch(root, signal, schedule);
+  const updateLibraries = () => libraries.update(pickLibraryFolders(root, listImportedFolders(root)));
 
   const runOnce = async () => {
     if (running) {
@@ -55,6 +65,10 @@ export async function watchBuild(options: WatchOptions): Promise<number> {
           if (!isSpecPromptError(error)) throw error;
           io.stderr.write(`specprompt build: ${formatError(error)}\n`);
         }
+        if (first || signal.aborted) continue;
+        const { added, removed } = updateLibraries();
+        for (const dir of removed) io.stderr.write(`no longer watching ${shown(dir)}\n`);
+        for (const dir of added) io.stderr.write(`watching ${shown(dir)} too (imported by path)\n`);
       } while (pending && !signal.aborted);
     } finally {
       running = false;
@@ -63,20 +77,26 @@ export async function watchBuild(options: WatchOptions): Promise<number> {
 
   await runOnce();
   if (signal.aborted) return 0;
-  io.stderr.write(`watching ${root} for changes (Ctrl-C to stop)\n`);
+  updateLibraries();
+  const also = libraries.folders().map(shown);
+  const imported = also.length === 0 ? "" : ` and ${also.join(", ")} (imported by path)`;
+  io.stderr.write(`watching ${root}${imported} for changes (Ctrl-C to stop)\n`);
   return new Promise<number>((resolve, reject) => {
-    const watcher = watch(root, { recursive: true, signal }, (_event, file) => {
-      const path = file?.toString().split("\\").join("/");
-      if (path !== undefined && IGNORED.test(path)) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => runOnce().catch(stop), SETTLE_MS);
-    });
     const stop = (error?: unknown) => {
       clearTimeout(timer);
       watcher.close();
+      libraries.close();
       if (error !== undefined) reject(error);
       else resolve(0);
     };
+    let watcher: FSWatcher;
+    try {
+      watcher = watchFolder(root, signal, schedule);
+    } catch (error) {
+      libraries.close();
+      return reject(error);
+    }
+    fail = stop;
     watcher.on("error", (error: NodeJS.ErrnoException) =>
       error.name === "AbortError" ? stop() : stop(error),
     );

@@ -1,9 +1,10 @@
-import type { ChangeStatus, DiffSideInfo, SemanticDiffReport, ValueChange } from "./semantic-diff.js";
+import type { DiffSideInfo } from "./diff-sides.js";
+import type { ChangeStatus, SemanticDiffReport, ValueChange } from "./semantic-diff.js";
 
 const PAINT = { added: "\x1b[32m", removed: "\x1b[31m", changed: "\x1b[33m", bold: "\x1b[1m" } as const;
 const RESET = "\x1b[0m";
 
-/** The report as readable text, grouped: layers (with sections), params, model, units. */
+/** The report as readable text, grouped: layers (with sections), imports, params, model, units. Warnings are the caller's to print. */
 export function formatSemanticDiff(report: SemanticDiffReport, color: boolean): string {
   const paint = (style: keyof typeof PAINT, text: string) =>
     color ? `${PAINT[style]}${text}${RESET}` : text;
@@ -12,7 +13,13 @@ export function formatSemanticDiff(report: SemanticDiffReport, color: boolean): 
     `${s.name}@${s.version}${s.spec === `${s.name}@${s.version}` ? "" : ` (${s.spec})`}`;
   const target = report.target === undefined ? "" : ` · target ${report.target} (--target picks another)`;
   const lines: string[] = [paint("bold", `${side(report.a)} → ${side(report.b)}${target}`)];
-  const { layers, params, model, units } = report;
+  const { layers, imports, params, model, units } = report;
+  const value = (change: ValueChange) =>
+    change.status === "added"
+      ? `${change.to}`
+      : change.status === "removed"
+        ? `${change.from}`
+        : `${change.from} → ${change.to}`;
   if (layers.length > 0) {
     lines.push("", paint("bold", "layers"));
     for (const layer of layers) {
@@ -27,15 +34,14 @@ export function formatSemanticDiff(report: SemanticDiffReport, color: boolean): 
           );
     }
   }
+  if (imports.length > 0) {
+    lines.push("", paint("bold", "imports"));
+    for (const change of imports)
+      lines.push(`  ${status(change.status)} import ${change.name}: ${value(change)}`);
+  }
   const modelChanged = model.from !== model.to;
   if (params.length > 0 || modelChanged || model.modelParams.length > 0 || model.units.length > 0) {
     lines.push("", paint("bold", "params and model"));
-    const value = (change: ValueChange) =>
-      change.status === "added"
-        ? `${change.to}`
-        : change.status === "removed"
-          ? `${change.from}`
-          : `${change.from} → ${change.to}`;
     for (const change of params)
       lines.push(`  ${status(change.status)} param ${change.name}: ${value(change)}`);
     if (modelChanged)
@@ -52,6 +58,6 @@ export function formatSemanticDiff(report: SemanticDiffReport, color: boolean): 
     for (const { unit, reasons } of units.regenerate)
       lines.push(`  ${paint("changed", "regenerate")} ${unit}: ${reasons.join("; ")}`);
   }
-  if (lines.length === 1) lines.push("no differences: same layers, params, model and units");
+  if (lines.length === 1) lines.push("no differences: same layers, imports, params, model and units");
   return `${lines.join("\n")}\n`;
 }

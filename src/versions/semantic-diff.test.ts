@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { detectSides } from "./diff-sides.js";
 import { formatSemanticDiff } from "./format-semantic-diff.js";
-import { compareSections, countLines, detectSides, semanticDiff } from "./semantic-diff.js";
+import { compareSections, countLines, semanticDiff } from "./semantic-diff.js";
 
 const root = mkdtempSync(join(tmpdir(), "specprompt-semantic-diff-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

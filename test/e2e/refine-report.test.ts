@@ -104,7 +104,7 @@ describe("acceptance criteria", () => {
       file: "acceptance.md",
       total: 2,
       covered: { "AC-1": ["AC-1: a returns one"] },
-      uncovered: [{ id: "AC-2", title: "a is fast.", line: 4 }],
+      uncovered: [{ id: "AC-2", title: "a is fast.", line: 4, file: "acceptance.md" }],
     });
   });
 

@@ -3,7 +3,7 @@ import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { chainPackage } from "../support/chain-package.js";
-import { makePackage, manifestText, removeTempRoots } from "../support/make-package.js";
+import { makePackage, manifestText, removeTempRoots, writeText } from "../support/make-package.js";
 import { parseJsonOutput, runCli } from "../support/run-cli.js";
 
 afterAll(removeTempRoots);
@@ -172,6 +172,52 @@ describe("specprompt diff <a> <b>", () => {
     expect(report.units.regenerate).toEqual([
       { unit: "a", reasons: ["model parameters changed", "guide changed"] },
       { unit: "b", reasons: ["model parameters changed", "guide changed", "needs a, which regenerates"] },
+    ]);
+  });
+
+  test("imported libraries compare at each commit; one missing there is left out with a warning", async () => {
+    const library = (name: string, guide: string) => ({
+      [`libs/${name}/specprompt.yaml`]: `name: ${name}\nversion: 1.0.0\nkind: library\nguide: guide.md\n`,
+      [`libs/${name}/guide.md`]: guide,
+    });
+    const { root, dir } = await makePackage(
+      chainPackage({
+        manifest: { imports: { style: { path: "../libs/style" }, testing: { path: "../libs/testing" } } },
+      }),
+    );
+    const write = async (files: Record<string, string>) => {
+      for (const [path, text] of Object.entries(files)) await writeText(join(root, path), text);
+    };
+    await write(library("style", "## Modules\n\nOne export per module.\n"));
+    git(root, "init", "-q");
+    git(root, "add", "-A");
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "one");
+    // The testing library is committed only now: at the first commit the import finds nothing.
+    await write({
+      ...library("style", "## Modules\n\nOne export per module.\n\n## Errors\n\nThrow Error subclasses.\n"),
+      ...library("testing", "## Tests\n\nOne test file per module.\n"),
+    });
+    git(root, "add", "-A");
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "two");
+
+    const text = await runCli(["diff", "HEAD~1", "HEAD"], { cwd: dir });
+
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stderr).toBe(
+      "warning: HEAD~1: import testing: ../libs/testing has no specprompt.yaml at that commit; compared without it\n",
+    );
+    expect(text.stdout).toMatch(/changed +guide: @style\/guide\.md +\(\+4 -0\)\n +section added "Errors"/);
+    expect(text.stdout).toMatch(/added +guide: @testing\/guide\.md/);
+    expect(text.stdout).toMatch(/added +import testing: testing@1\.0\.0 from \.\.\/libs\/testing/);
+    expect(text.stdout).toMatch(/regenerate a: import style changed: guide\.md; import testing added/);
+
+    const json = parseJsonOutput<SemanticDiffJson & { warnings: string[] }>(
+      await runCli(["diff", "HEAD~1", "HEAD", "--json"], { cwd: dir }),
+    );
+    expect(json.warnings).toHaveLength(1);
+    expect(json.layers.map((layer) => [layer.kind, layer.path, layer.status])).toEqual([
+      ["guide", "@style/guide.md", "changed"],
+      ["guide", "@testing/guide.md", "added"],
     ]);
   });
 

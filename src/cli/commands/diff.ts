@@ -1,10 +1,11 @@
 import { type DiffReport, diffHandEdits } from "../../drift/diff-hand-edits.js";
 import { parseSetFlags } from "../../package/render-params.js";
+import { detectSides } from "../../versions/diff-sides.js";
 import { formatSemanticDiff } from "../../versions/format-semantic-diff.js";
-import { detectSides, semanticDiff } from "../../versions/semantic-diff.js";
+import { semanticDiff } from "../../versions/semantic-diff.js";
 import { colorizePatch } from "../color-patch.js";
 import { type CliIO, type CommandDef, writeJson } from "../command.js";
-import { commandTargets } from "../command-targets.js";
+import { commandTargets, runPerTarget } from "../command-targets.js";
 import { PACKAGE_OPTIONS, packageArgs, TARGET_OPTION, targetArgs } from "../shared-options.js";
 import { splitPackage } from "../split-package.js";
 
@@ -20,7 +21,9 @@ export const diffCommand: CommandDef = {
     "",
     "With exactly two arguments that are each a package folder, a <name>@<version> or a git ref (and neither",
     "an existing file or folder without a specprompt.yaml), it is a semantic diff from a to b instead: layers",
-    "and their ## sections, params, model, units added and removed, and which units would regenerate.",
+    "and their ## sections (imported layers too, as @alias/...), imports, params, model, units added and",
+    "removed, and which units would regenerate. A version or ref is read from git with the libraries it",
+    "imports at that commit; one that cannot be found there is left out of that side, with a warning.",
   ].join("\n"),
   positionals: [
     { name: "dir", description: "Package folder (default: the current folder)" },
@@ -54,14 +57,19 @@ export const diffCommand: CommandDef = {
         target: targetArgs(values)?.[0],
       });
       if (values.json) writeJson(io, report);
-      else io.stdout.write(formatSemanticDiff(report, useColor(io, values)));
+      else {
+        for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
+        io.stdout.write(formatSemanticDiff(report, useColor(io, values)));
+      }
       return 0;
     }
     const [dir, ...paths] = splitPackage(io.cwd, positionals);
     const args = { ...packageArgs(values, [dir]), cwd: io.cwd, env: io.env, paths };
-    const reports: DiffReport[] = [];
-    for (const { target, paths: mine } of await commandTargets(values, args))
-      reports.push(await diffHandEdits({ ...args, target, paths: mine }));
+    const { results: reports, notBuilt } = await runPerTarget(
+      await commandTargets(values, args),
+      ({ target, paths: mine }) => diffHandEdits({ ...args, target, paths: mine }),
+    );
+    for (const error of notBuilt) io.stderr.write(`specprompt diff: ${error.message}\n`);
     // A package with targets gets one report per target, each shaped as without targets.
     if (values.json) writeJson(io, reports[0]?.target === undefined ? reports[0] : { targets: reports });
     else for (const report of reports) printDiff(io, report, useColor(io, values));

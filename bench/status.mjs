@@ -52,6 +52,31 @@ for (const [units, filesPerUnit, limit] of [
     limit,
     ok: ratio <= limit,
   });
+  // The same with `specprompt daemon` running: it watches the files and answers from memory.
+  const daemon = await run([cli, "daemon", "--detach"], dir);
+  if (daemon.code !== 0) throw new Error(`daemon did not start: ${daemon.stderr}`);
+  await run([cli, "status"], dir); // its first status computes the answer it then keeps
+  const served = [];
+  const served0 = [];
+  for (let i = 0; i < RUNS; i++) {
+    served0.push((await run(["-e", "0"], dir)).ms);
+    const result = await run([cli, "status"], dir);
+    if (result.code !== 0 || !/: clean — 10000 generated files/.test(result.stdout))
+      throw new Error(
+        `unexpected status through the daemon (${result.code}): ${result.stdout}${result.stderr}`,
+      );
+    served.push(result.ms);
+  }
+  await run([cli, "daemon", "--stop"], dir);
+  const servedRatio = median(served) / median(served0);
+  results.push({
+    label: `  … daemon running (${units.toLocaleString("en")} units)`,
+    ms: median(served),
+    baseMs: median(served0),
+    ratio: servedRatio,
+    limit,
+    ok: servedRatio <= limit,
+  });
 }
 
 console.log("\nbenchmark                                        ours       node -e 0   ratio   limit");

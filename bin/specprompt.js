@@ -17,11 +17,35 @@ enableCompileCache?.();
  */
 const FAST = { build: "tryFastBuild", status: "tryFastStatus" };
 
+/** Commands `specprompt daemon` can answer (src/daemon/protocol.ts DAEMON_COMMANDS). */
+const DAEMON_COMMANDS = new Set(["build", "plan", "status", "check"]);
+
 async function run() {
   const argv = process.argv.slice(2);
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     process.stdout.write(`${require("../package.json").version}\n`);
     return 0;
+  }
+  if (DAEMON_COMMANDS.has(argv[0])) {
+    // A package whose daemon runs (specprompt daemon) has the command answered there.
+    const daemon = require("../dist/fast/daemon.cjs");
+    const io = {
+      cwd: process.cwd(),
+      env: process.env,
+      stdout: daemon.fdOutput(1),
+      stderr: daemon.fdOutput(2),
+    };
+    // isatty, not process.stdout.isTTY: setting up the stream costs more than the whole answer.
+    const { isatty } = require("node:tty");
+    for (const [fd, output] of [
+      [1, io.stdout],
+      [2, io.stderr],
+    ]) {
+      output.isTTY = isatty(fd);
+      if (output.isTTY) output.columns = (fd === 1 ? process.stdout : process.stderr).columns;
+    }
+    const code = await daemon.tryDaemon(argv, io);
+    if (code !== undefined) return code;
   }
   if (Object.hasOwn(FAST, argv[0] ?? "")) {
     const fast = require(`../dist/fast/${argv[0]}.cjs`);

@@ -36,7 +36,11 @@ await Promise.all([
     platform: "node",
     target: "node20",
     define: common.define,
-    entryPoints: { build: "src/cli/fast-build.ts", status: "src/cli/fast-status.ts" },
+    entryPoints: {
+      build: "src/cli/fast-build.ts",
+      status: "src/cli/fast-status.ts",
+      daemon: "src/cli/fast-daemon.ts",
+    },
     outdir: "dist/fast",
     outExtension: { ".js": ".cjs" },
     logLevel: "warning",

@@ -37,6 +37,10 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
     summary: "Show hand edits of generated files as a diff against what the build wrote",
     load: async () => (await import("./commands/diff.js")).diffCommand,
   },
+  daemon: {
+    summary: "Keep a package's build, plan, status and check warm in a background process",
+    load: async () => (await import("./commands/daemon.js")).daemonCommand,
+  },
   check: {
     summary:
       "CI gate: manifest valid, nothing stale, no hand edits, last validation passed, criteria covered",

@@ -24,6 +24,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   // biome-ignore lint/suspicious/noExplicitAny: tests read protocol bodies freely
   body: any;
+  /** How long the server took from the request's arrival to its answer (delays included), in ms. */
+  modelMs: number;
 }
 
 export interface FakeModelServer {

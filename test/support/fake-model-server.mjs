@@ -18,10 +18,12 @@ export async function startFakeModelServer({ script = [], latencyMs = 0 } = {}) 
   let counter = 0;
 
   const server = createServer(async (req, res) => {
+    const arrived = performance.now();
     const raw = await readBody(req);
     const path = (req.url ?? "/").split("?")[0];
     const protocol = ROUTES[path];
-    const request = { path, headers: req.headers, body: parseJson(raw) };
+    // `modelMs`: how long the "model" took, arrival to answer, for benchmarks that measure only ours.
+    const request = { path, headers: req.headers, body: parseJson(raw), modelMs: 0 };
     requests.push(request);
     if (req.method !== "POST" || !protocol) {
       return send(
@@ -63,6 +65,7 @@ export async function startFakeModelServer({ script = [], latencyMs = 0 } = {}) 
               ? renderError(protocol, status, reply.text ?? `injected HTTP ${status}`)
               : renderReply(protocol, reply, request.body, counter),
           );
+    request.modelMs = performance.now() - arrived;
     send(res, status, reply.headers ?? {}, body);
   });
   server.on("connection", (socket) => {

@@ -23,8 +23,16 @@ const DAEMON_COMMANDS = new Set(["build", "plan", "status", "check"]);
 async function run() {
   const argv = process.argv.slice(2);
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
-    process.stdout.write(`${require("../package.json").version}\n`);
+    print(`${require("../package.json").version}\n`);
     return 0;
+  }
+  if (argv.length === 1 && (argv[0] === "--help" || argv[0] === "-h")) {
+    // Written by scripts/build.mjs from the CLI's own help; the CLI prints it if the file is missing.
+    const help = readOrNothing(`${__dirname}/../dist/fast/help.txt`);
+    if (help !== undefined) {
+      print(help);
+      return 0;
+    }
   }
   if (DAEMON_COMMANDS.has(argv[0])) {
     // A package whose daemon runs (specprompt daemon) has the command answered there.
@@ -55,6 +63,22 @@ async function run() {
   }
   const { runCli } = await import("../dist/cli/cli.js");
   return runCli();
+}
+
+/** Write to stdout; a reader that went away (`specprompt --help | head -1`) is not an error. */
+function print(text) {
+  process.stdout.on("error", (error) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+  process.stdout.write(text);
+}
+
+function readOrNothing(path) {
+  try {
+    return require("node:fs").readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 run().then((code) => {

@@ -2,7 +2,7 @@
 // holds everything `--help` and `--version` need in one file; each command, and each provider, is a
 // chunk loaded only when used. Fewer modules to resolve at start-up is most of start-up time.
 import { readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { build } from "esbuild";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -27,7 +27,11 @@ const common = {
 await rm(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: { cli: "src/cli/run-cli.ts" }, outdir: "dist/cli" }),
-  build({ ...common, entryPoints: { index: "src/index.ts" }, outdir: "dist/lib" }),
+  build({
+    ...common,
+    entryPoints: { index: "src/index.ts", help: "src/cli/commands.ts" },
+    outdir: "dist/lib",
+  }),
   // `build` with nothing to do and `status` from its index, in CommonJS: answered before Node's ESM
   // loader starts (bin/specprompt.js). One bundle each, with nothing shared: each run loads one file.
   build({
@@ -46,3 +50,8 @@ await Promise.all([
     logLevel: "warning",
   }),
 ]);
+
+// `specprompt --help` is static text: written out once here and printed by bin/specprompt.js
+// without starting the ESM loader (the test suite checks it against the CLI's own rendering).
+const { renderMainHelp } = await import(new URL("../dist/lib/help.js", import.meta.url).href);
+await writeFile(new URL("../dist/fast/help.txt", import.meta.url), renderMainHelp());

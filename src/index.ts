@@ -39,3 +39,8 @@ export { createProvider } from "./providers/create-provider.js";
 export type * from "./providers/types.js";
 export { formatFailureReport } from "./validate/failure-report.js";
 export { extractFailures, type TestFailure, type TestReport } from "./validate/failures.js";
+
+// A program that uses the library loads packages again and again: read again only changed layers.
+import { rememberLayers } from "./package/read-layers.js";
+
+rememberLayers();

@@ -40,6 +40,11 @@ export interface BuildOptions extends PackageArgs {
   signal?: AbortSignal;
   /** The freshness index was just asked about this build and said no: do not ask again. */
   freshChecked?: boolean;
+  /**
+   * Bookkeeping the result does not depend on (recording the freshness index) is handed here to
+   * run after the caller has reported the build, instead of before runBuild returns.
+   */
+  defer?: (task: () => Promise<void>) => void;
 }
 
 export interface UnitReport {

@@ -368,13 +368,17 @@ async function rememberFresh(
     units.push({ unit: unit.name, action: "keep", reasons: [], inputHash: entry.inputHash });
   }
   const plan: BuildPlan = { units, removedUnits: [] };
-  await recordFresh(
-    pkg,
-    lock,
-    { package: result.package, plan, warnings: result.warnings },
-    freshnessKey(options),
-    started,
-  );
+  const record = () =>
+    recordFresh(
+      pkg,
+      lock,
+      { package: result.package, plan, warnings: result.warnings },
+      freshnessKey(options),
+      started,
+    );
+  // A long-running caller records after it has answered; the record ignores files edited since `started`.
+  if (options.defer) options.defer(record);
+  else await record();
 }
 
 function round(value: number): number {

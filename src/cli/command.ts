@@ -12,6 +12,8 @@ export interface CliIO {
   ask?: (question: string) => Promise<string>;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
+  /** Runs work that no output depends on once the command has answered (a long-running process). */
+  defer?: (task: () => Promise<void>) => void;
 }
 
 export interface OutputStream {

@@ -7,6 +7,7 @@ import { createLibraryWatch } from "../cli/watch-libraries.js";
 import { SpecPromptError } from "../errors.js";
 import { listImportedFolders } from "../package/imports/imported-folders.js";
 import { localStateDir } from "../package/local-state.js";
+import { rememberLayers } from "../package/read-layers.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
 import { VERSION } from "../version.js";
@@ -48,6 +49,7 @@ interface CachedAnswer {
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { pkgDir } = options;
+  rememberLayers();
   const infoPath = daemonInfoPath(pkgDir);
   const socketPath = chooseSocketPath(pkgDir);
   await refuseSecondDaemon(infoPath);
@@ -120,12 +122,14 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     };
     const aborted = new AbortController();
     socket.on("close", () => aborted.abort());
+    const later: (() => Promise<void>)[] = [];
     const io: CliIO = {
       cwd: request.cwd,
       env: request.env,
       stdout: stream(request.stdout, (text) => emit({ out: text })),
       stderr: stream(request.stderr, (text) => emit({ err: text })),
       signal: aborted.signal,
+      defer: (task) => later.push(task),
     };
     const began = performance.now();
     let code: number;
@@ -136,8 +140,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       code = 70;
     }
     emit({ exit: code });
-    options.log(`${request.argv.join(" ")}: exit ${code} in ${Math.round(performance.now() - began)} ms`);
     socket.end();
+    for (const task of later) await task().catch(() => {}); // after the client has its answer
+    options.log(`${request.argv.join(" ")}: exit ${code} in ${Math.round(performance.now() - began)} ms`);
     // Only an answer nothing changed under is worth keeping (the build's own writes count).
     if (CACHED_COMMANDS.has(request.argv[0]!) && generation === started) {
       for (const [other, answer] of cache) if (answer.generation !== generation) cache.delete(other);

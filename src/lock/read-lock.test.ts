@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rejectionOf } from "../../test/support/rejection-of.js";
 import type { SpecPromptError } from "../errors.js";
+import { stableStringify } from "../util/stable-json.js";
 import type { Lock } from "./lock-schema.js";
 import { parseLock } from "./parse-lock.js";
 import { LOCK_FILE, readLock, readLockFile, serializeLock } from "./read-lock.js";
@@ -120,5 +121,19 @@ describe("serializeLock", () => {
     const parsed = parseLock(text, LOCK_FILE);
     expect(parsed).toEqual(sampleLock());
     expect(serializeLock(parsed)).toBe(text);
+  });
+});
+
+describe("serializeLock", () => {
+  it("writes sorted keys whether or not the lock's objects are in order, the same text either way", () => {
+    const sorted = { a: 1, b: { c: [{ d: 1, e: 2 }], f: "x" }, g: undefined };
+    const shuffled = { g: undefined, b: { f: "x", c: [{ e: 2, d: 1 }] }, a: 1 };
+    const expected = `${JSON.stringify({ a: 1, b: { c: [{ d: 1, e: 2 }], f: "x" } }, null, 2)}\n`;
+    expect(serializeLock(sorted as never)).toBe(expected);
+    expect(serializeLock(shuffled as never)).toBe(expected);
+    // Keys that look like numbers are where engine order and sorted order differ.
+    expect(serializeLock({ units: { "10": 1, "9": 2 } } as never)).toBe(
+      `${stableStringify({ units: { "10": 1, "9": 2 } }, 2)}\n`,
+    );
   });
 });

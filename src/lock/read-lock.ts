@@ -109,5 +109,20 @@ export async function readLock(dir: string, target?: string): Promise<Lock | und
 
 /** The lock as committed: sorted keys, two-space indent, trailing newline. */
 export function serializeLock(lock: LockFile): string {
-  return `${stableStringify(lock, 2)}\n`;
+  // A lock read from disk and updated is almost always in order already; then the engine's own
+  // JSON.stringify writes the same text as the sorting one, without calling back per value.
+  return `${keysInOrder(lock) ? JSON.stringify(lock, null, 2) : stableStringify(lock, 2)}\n`;
+}
+
+/** Whether every object below `value` has its keys in the order stableStringify writes them. */
+function keysInOrder(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return true;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  let previous: string | undefined;
+  for (const key in value) {
+    if (previous !== undefined && previous > key) return false;
+    previous = key;
+    if (!keysInOrder((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }

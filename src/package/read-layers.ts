@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { glob } from "tinyglobby";
 import { SpecPromptError } from "../errors.js";
@@ -38,6 +38,8 @@ export async function readLayer(
   // Manifest paths were checked to stay inside the package, so normalising is enough here.
   const rel = normalizeLayerPath(path);
   const absolute = `${source.dir}/${rel}`;
+  const known = rememberedLayer(absolute, source.params);
+  if (known) return { kind, path: rel, content: known.content, hash: known.hash };
   let text: string;
   try {
     text = readText(absolute);
@@ -55,7 +57,61 @@ export async function readLayer(
   const content = normalized.includes("{{")
     ? renderParams(normalized, source.params, displayPath(source.cwd, absolute))
     : normalized;
-  return { kind, path: rel, content, hash: sha256(content) };
+  const layer: Layer = { kind, path: rel, content, hash: sha256(content) };
+  rememberLayer(absolute, source.params, layer);
+  return layer;
+}
+
+/**
+ * Layers read earlier in this process, by file and params, trusted while the file's size, mtime,
+ * ctime and inode are as they were: a long-running process (`build --watch`, `specprompt daemon`,
+ * a library user) reads and hashes again only the files that changed, the way git's index skips
+ * unchanged files. A file changed within RACY_MS of being read is not remembered, since a second
+ * change in the same clock tick would not show in its stat.
+ */
+interface RememberedLayer {
+  stat: string;
+  params: Record<string, string>;
+  content: string;
+  hash: string;
+}
+
+const remembered = new Map<string, RememberedLayer>();
+let remembering = false;
+
+/**
+ * Remember layers between loads from now on: for processes that load the same package again
+ * (watch, daemon, library use). A one-shot command does not, as recording costs a stat per file.
+ */
+export function rememberLayers(): void {
+  remembering = true;
+}
+const RACY_MS = 2000;
+const MAX_REMEMBERED = 50_000;
+
+function statKey(path: string): { key: string; mtimeMs: number } | undefined {
+  const info = statSync(path, { throwIfNoEntry: false });
+  return info && { key: `${info.size} ${info.mtimeMs} ${info.ctimeMs} ${info.ino}`, mtimeMs: info.mtimeMs };
+}
+
+function rememberedLayer(path: string, params: Record<string, string>): RememberedLayer | undefined {
+  if (!remembering) return undefined;
+  const entry = remembered.get(path);
+  if (!entry || (entry.params !== params && !sameParams(entry.params, params))) return undefined;
+  return statKey(path)?.key === entry.stat ? entry : undefined;
+}
+
+function rememberLayer(path: string, params: Record<string, string>, layer: Layer): void {
+  if (!remembering) return;
+  const stat = statKey(path);
+  if (!stat || Date.now() - stat.mtimeMs < RACY_MS) return;
+  if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+  remembered.set(path, { stat: stat.key, params, content: layer.content, hash: layer.hash });
+}
+
+function sameParams(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 /** Context documents: globs expanded in the package folder, sorted, rendered; `exclude` drops other layers' files. */

@@ -8,12 +8,13 @@ const EXAMPLE = join(import.meta.dirname, "..", "..", "examples", "textstats");
 describe("a reader that closes the pipe early (`specprompt plan --json | head -1`)", () => {
   // `build` of an up-to-date package and `status` from its index are answered by bin/specprompt.js's
   // fast paths, `plan` by the CLI.
-  test.each([["plan"], ["build"], ["status"]])(
+  test.each([["plan"], ["build"], ["status"], ["--help"]])(
     "does not crash `%s`: it finishes and exits 0 without a stack trace",
     async (command) => {
       if (command === "build") await runCli(["build", EXAMPLE, "--offline"], { cwd: EXAMPLE });
       if (command === "status") await runCli(["status", EXAMPLE], { cwd: EXAMPLE });
-      const child = spawn(process.execPath, [CLI_PATH, command, EXAMPLE, "--json"], {
+      const args = command === "--help" ? [command] : [command, EXAMPLE, "--json"];
+      const child = spawn(process.execPath, [CLI_PATH, ...args], {
         stdio: ["ignore", "pipe", "pipe"],
         env: { PATH: process.env.PATH },
       });
@@ -26,4 +27,14 @@ describe("a reader that closes the pipe early (`specprompt plan --json | head -1
       expect(code).toBe(0);
     },
   );
+});
+
+describe("specprompt --help", () => {
+  test("prints the CLI's own help, from the text the build wrote out", async () => {
+    const fast = await runCli(["--help"], { cwd: EXAMPLE });
+    const { renderMainHelp } = await import("../../dist/lib/help.js");
+    expect(fast.code).toBe(0);
+    expect(fast.stdout).toBe(renderMainHelp());
+    expect((await runCli(["help"], { cwd: EXAMPLE })).stdout).toBe(fast.stdout);
+  });
 });

@@ -73,6 +73,9 @@ export const buildCommand: CommandDef = {
       timeoutMs: seconds(values.timeout, "--timeout"),
       maxRetries: nonNegativeInt(values.retries, "--retries"),
       signal: io.signal,
+      // In a watch, the freshness index is recorded after the build is shown.
+      defer:
+        io.defer ?? (values.watch ? (task) => void setImmediate(() => task().catch(() => {})) : undefined),
     };
     const targets = targetArgs(values);
     /** One build with its own progress view (a live block on a terminal, plain lines otherwise). */
@@ -113,6 +116,7 @@ export const buildCommand: CommandDef = {
     };
     if (values.watch) {
       const { watchBuild } = await import("../watch-build.js");
+      (await import("../../package/read-layers.js")).rememberLayers();
       return watchBuild({
         dir: options.dir,
         cwd: io.cwd,

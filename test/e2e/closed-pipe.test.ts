@@ -32,7 +32,8 @@ describe("a reader that closes the pipe early (`specprompt plan --json | head -1
 describe("specprompt --help", () => {
   test("prints the CLI's own help, from the text the build wrote out", async () => {
     const fast = await runCli(["--help"], { cwd: EXAMPLE });
-    const { renderMainHelp } = await import("../../dist/lib/help.js");
+    const help: { renderMainHelp(): string } = await import(join("..", "..", "dist", "lib", "help.js"));
+    const { renderMainHelp } = help;
     expect(fast.code).toBe(0);
     expect(fast.stdout).toBe(renderMainHelp());
     expect((await runCli(["help"], { cwd: EXAMPLE })).stdout).toBe(fast.stdout);

@@ -41,6 +41,6 @@ export { formatFailureReport } from "./validate/failure-report.js";
 export { extractFailures, type TestFailure, type TestReport } from "./validate/failures.js";
 
 // A program that uses the library loads packages again and again: read again only changed layers.
-import { rememberLayers } from "./package/read-layers.js";
+import { markWarmProcess } from "./util/warm-process.js";
 
-rememberLayers();
+markWarmProcess();

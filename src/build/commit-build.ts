@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { newObjects } from "../cache/object-store.js";
 import { GateError } from "../errors.js";
 import type { Lock, LockFile } from "../lock/lock-schema.js";
-import { LOCK_FILE, markLockChecked, serializeLock, withTargetLock } from "../lock/read-lock.js";
+import {
+  LOCK_FILE,
+  markLockChecked,
+  rememberLock,
+  serializeLock,
+  withTargetLock,
+} from "../lock/read-lock.js";
 import { applyFileTransaction, type FileChange } from "../util/file-transaction.js";
 import { sha256 } from "../util/hash.js";
 import { stagingDir } from "./build-context.js";
@@ -63,7 +69,7 @@ export async function commitBuild(options: {
     }
   }
   const files = changes.length;
-  const { lockText, previousText } = lockTexts(options);
+  const { lockText, previousText, lockFile } = lockTexts(options);
   const lockWritten = lockText !== previousText;
   if (lockWritten) changes.push({ path: join(options.pkgDir, LOCK_FILE), content: lockText });
   // What the build wrote is kept by hash beside the lock, so a hand edit can be shown as a diff.
@@ -71,7 +77,10 @@ export async function commitBuild(options: {
     changes.push({ path, content });
   if (changes.length > 0)
     await applyFileTransaction(join(stagingDir(options.pkgDir), options.buildId), changes);
-  if (lockWritten) await markLockChecked(options.pkgDir);
+  if (lockWritten) {
+    await markLockChecked(options.pkgDir);
+    rememberLock(join(options.pkgDir, LOCK_FILE), lockFile, lockText);
+  }
   return { files, lockWritten };
 }
 
@@ -82,9 +91,13 @@ function lockTexts(options: {
   previousLockText: string | undefined;
   target?: string;
   targets?: readonly string[];
-}): { lockText: string; previousText: string | undefined } {
+}): { lockText: string; previousText: string | undefined; lockFile: LockFile } {
   if (options.target === undefined) {
-    return { lockText: serializeLock(options.lock), previousText: options.previousLockText };
+    return {
+      lockText: serializeLock(options.lock),
+      previousText: options.previousLockText,
+      lockFile: options.lock,
+    };
   }
   // The build lock is held, so the file read now is the one this commit replaces.
   let previousText: string | undefined;
@@ -96,5 +109,5 @@ function lockTexts(options: {
     file = undefined; // no lock yet, or one this build replaces entirely
   }
   const merged = withTargetLock(file, options.target, options.targets ?? [options.target], options.lock);
-  return { lockText: serializeLock(merged), previousText };
+  return { lockText: serializeLock(merged), previousText, lockFile: merged };
 }

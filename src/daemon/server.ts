@@ -1,4 +1,4 @@
-import { chmodSync, type FSWatcher, mkdirSync, readFileSync, rmSync, statSync, watch } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -7,9 +7,9 @@ import { createLibraryWatch } from "../cli/watch-libraries.js";
 import { SpecPromptError } from "../errors.js";
 import { listImportedFolders } from "../package/imports/imported-folders.js";
 import { localStateDir } from "../package/local-state.js";
-import { rememberLayers } from "../package/read-layers.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
 import { sha256 } from "../util/hash.js";
+import { markWarmProcess } from "../util/warm-process.js";
 import { VERSION } from "../version.js";
 import {
   CACHED_COMMANDS,
@@ -20,6 +20,7 @@ import {
   daemonInfoPath,
   packageArgument,
 } from "./protocol.js";
+import { watchPackage } from "./watch-package.js";
 
 export interface DaemonOptions {
   /** Absolute package folder. */
@@ -32,9 +33,6 @@ export interface DaemonOptions {
   log: (line: string) => void;
   signal?: AbortSignal;
 }
-
-/** Paths in the package whose changes no command's answer depends on: machine-local and scratch state. */
-const UNWATCHED = /^(\.git|node_modules|\.specprompt\/(local|tmp|staging|failed|absorbed|evals))(\/|$)/;
 
 interface CachedAnswer {
   generation: number;
@@ -49,7 +47,7 @@ interface CachedAnswer {
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { pkgDir } = options;
-  rememberLayers();
+  markWarmProcess();
   const infoPath = daemonInfoPath(pkgDir);
   const socketPath = chooseSocketPath(pkgDir);
   await refuseSecondDaemon(infoPath);
@@ -60,23 +58,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   const stop = () => stopping.abort();
   options.signal?.addEventListener("abort", stop, { once: true });
   let generation = 0;
-  let watching = true;
   const changed = () => {
     generation++;
   };
-  const watchers: FSWatcher[] = [];
-  try {
-    const own = watch(pkgDir, { recursive: true, signal: stopping.signal }, (_event, file) => {
-      const path = file?.toString().split("\\").join("/");
-      if (path === undefined || !UNWATCHED.test(path)) changed();
-    });
-    own.on("error", () => {
-      watching = false; // an answer kept from now on could be stale: keep none
-    });
-    watchers.push(own);
-  } catch {
-    watching = false;
-  }
+  const files = watchPackage(pkgDir, stopping.signal, changed);
   const libraries = createLibraryWatch(pkgDir, stopping.signal, changed);
   libraries.update(listImportedFolders(pkgDir));
 
@@ -108,7 +93,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     // Let change events that are already queued (a file saved just before this request) land first.
     await new Promise((next) => setImmediate(next));
     const kept = cache.get(key);
-    if (watching && kept?.generation === generation) {
+    if (files.healthy() && kept?.generation === generation) {
       for (const reply of kept.replies) send(reply);
       socket.end();
       options.log(`${request.argv.join(" ")}: answered from memory (nothing changed)`);
@@ -148,7 +133,10 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       for (const [other, answer] of cache) if (answer.generation !== generation) cache.delete(other);
       if (cache.size < 32) cache.set(key, { generation, replies });
     }
-    if (request.argv[0] === "build") libraries.update(listImportedFolders(pkgDir));
+    if (request.argv[0] === "build") {
+      libraries.update(listImportedFolders(pkgDir));
+      files.refresh();
+    }
   };
 
   const server = createServer((socket) => {
@@ -192,7 +180,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   clearTimeout(idle);
   server.close();
   libraries.close();
-  for (const watcher of watchers) watcher.close();
+  files.close();
   rmSync(infoPath, { force: true });
   rmSync(socketPath, { force: true });
   options.log("stopped");

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { LOCAL_STATE_DIR } from "../package/manifest-cache.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
+import { fileStamp, isWarmProcess } from "../util/warm-process.js";
 import { VERSION } from "../version.js";
 import { LOCK_FILE } from "./lock-file.js";
 import type { Lock, LockFile, TargetsLock } from "./lock-schema.js";
@@ -26,6 +27,8 @@ export async function readLockFile(
 /** specprompt.lock as it is on disk, checked, with its text; undefined when there is none. */
 export async function readWholeLock(dir: string): Promise<{ file: LockFile; text: string } | undefined> {
   const path = join(dir, LOCK_FILE);
+  const known = rememberedLock(path);
+  if (known) return known;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -45,7 +48,9 @@ export async function readWholeLock(dir: string): Promise<{ file: LockFile; text
   }
   if (checked === key) {
     try {
-      return { file: JSON.parse(text) as LockFile, text };
+      const file = JSON.parse(text) as LockFile;
+      rememberLock(path, file, text);
+      return { file, text };
     } catch {
       // fall through to the full parse and its error message
     }
@@ -53,7 +58,29 @@ export async function readWholeLock(dir: string): Promise<{ file: LockFile; text
   const { parseLock } = await import("./parse-lock.js");
   const file = parseLock(text, path);
   await writeFileAtomic(markerPath, key).catch(() => {});
+  rememberLock(path, file, text);
   return { file, text };
+}
+
+/**
+ * In a warm process, the lock last read or written in each package, kept while the file's stat
+ * is unchanged: a build reads back the lock it wrote without parsing a megabyte of JSON again.
+ * Nothing changes a lock object once read (updates make new objects), so it is shared as is.
+ */
+const rememberedLocks = new Map<string, { stamp: string; file: LockFile; text: string }>();
+
+function rememberedLock(path: string): { file: LockFile; text: string } | undefined {
+  if (!isWarmProcess()) return undefined;
+  const entry = rememberedLocks.get(path);
+  return entry && entry.stamp === fileStamp(statSync(path, { throwIfNoEntry: false })) ? entry : undefined;
+}
+
+/** Keep `file` (whose text is `text`) as the lock now at `path`, in a warm process. */
+export function rememberLock(path: string, file: LockFile, text: string): void {
+  if (!isWarmProcess()) return;
+  const stamp = fileStamp(statSync(path, { throwIfNoEntry: false }));
+  if (stamp === undefined) rememberedLocks.delete(path);
+  else rememberedLocks.set(path, { stamp, file, text });
 }
 
 /**
@@ -109,20 +136,52 @@ export async function readLock(dir: string, target?: string): Promise<Lock | und
 
 /** The lock as committed: sorted keys, two-space indent, trailing newline. */
 export function serializeLock(lock: LockFile): string {
-  // A lock read from disk and updated is almost always in order already; then the engine's own
-  // JSON.stringify writes the same text as the sorting one, without calling back per value.
-  return `${keysInOrder(lock) ? JSON.stringify(lock, null, 2) : stableStringify(lock, 2)}\n`;
+  // A lock is read from disk (in order) and updated in a few places: put those in order and let
+  // the engine's own JSON.stringify write it, which is several times faster than calling back per
+  // value. The rare lock it cannot order that way is written by the sorting stringify.
+  const ordered = inKeyOrder(lock);
+  return `${ordered === UNORDERABLE ? stableStringify(lock, 2) : JSON.stringify(ordered, null, 2)}\n`;
 }
 
-/** Whether every object below `value` has its keys in the order stableStringify writes them. */
-function keysInOrder(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return true;
-  if (Array.isArray(value)) return value.every(keysInOrder);
-  let previous: string | undefined;
-  for (const key in value) {
-    if (previous !== undefined && previous > key) return false;
-    previous = key;
-    if (!keysInOrder((value as Record<string, unknown>)[key])) return false;
+const UNORDERABLE = Symbol("unorderable");
+const INDEX_LIKE = /^(0|[1-9]\d{0,8})$/;
+
+/**
+ * `value` with the keys of every object in stableStringify's order: the same object where it is
+ * already, copies only where it is not. UNORDERABLE when the engine would not keep that order
+ * (keys that look like array indexes always come first) or a value has its own toJSON.
+ */
+function inKeyOrder(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return UNORDERABLE;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = inKeyOrder(value[i]);
+      if (item === UNORDERABLE) return UNORDERABLE;
+      if (item !== value[i]) (copy ??= [...value])[i] = item;
+    }
+    return copy ?? value;
   }
-  return true;
+  // One pass that allocates nothing while everything is in order, which is nearly always.
+  const record = value as Record<string, unknown>;
+  let previous: string | undefined;
+  let sorted = true;
+  let changed: Map<string, unknown> | undefined;
+  for (const key in record) {
+    if (previous !== undefined && previous > key) sorted = false;
+    previous = key;
+    const child = record[key];
+    if (child === null || typeof child !== "object") continue;
+    const item = inKeyOrder(child);
+    if (item === UNORDERABLE) return UNORDERABLE;
+    if (item !== child) (changed ??= new Map()).set(key, item);
+  }
+  if (sorted && !changed) return value;
+  const keys = Object.keys(record);
+  if (!sorted && keys.some((key) => INDEX_LIKE.test(key))) return UNORDERABLE;
+  if (!sorted) keys.sort();
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) copy[key] = changed?.has(key) ? changed.get(key) : record[key];
+  return copy;
 }

@@ -3,12 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LayerSource, readLayer, rememberLayers } from "./read-layers.js";
+import { markWarmProcess } from "../util/warm-process.js";
+import { type LayerSource, readLayer } from "./read-layers.js";
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "specprompt-layers-"));
-  rememberLayers();
+  markWarmProcess();
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { glob } from "tinyglobby";
 import { SpecPromptError } from "../errors.js";
 import { sha256 } from "../util/hash.js";
+import { fileStamp, isWarmProcess } from "../util/warm-process.js";
 import { normalizeLayerPath } from "./contained-path.js";
 import { formatIssuePath, type IssuePath } from "./describe-schema-issues.js";
 import type { ParsedManifest } from "./parse-manifest.js";
@@ -77,32 +78,23 @@ interface RememberedLayer {
 }
 
 const remembered = new Map<string, RememberedLayer>();
-let remembering = false;
-
-/**
- * Remember layers between loads from now on: for processes that load the same package again
- * (watch, daemon, library use). A one-shot command does not, as recording costs a stat per file.
- */
-export function rememberLayers(): void {
-  remembering = true;
-}
 const RACY_MS = 2000;
 const MAX_REMEMBERED = 50_000;
 
 function statKey(path: string): { key: string; mtimeMs: number } | undefined {
   const info = statSync(path, { throwIfNoEntry: false });
-  return info && { key: `${info.size} ${info.mtimeMs} ${info.ctimeMs} ${info.ino}`, mtimeMs: info.mtimeMs };
+  return info && { key: fileStamp(info)!, mtimeMs: info.mtimeMs };
 }
 
 function rememberedLayer(path: string, params: Record<string, string>): RememberedLayer | undefined {
-  if (!remembering) return undefined;
+  if (!isWarmProcess()) return undefined;
   const entry = remembered.get(path);
   if (!entry || (entry.params !== params && !sameParams(entry.params, params))) return undefined;
   return statKey(path)?.key === entry.stat ? entry : undefined;
 }
 
 function rememberLayer(path: string, params: Record<string, string>, layer: Layer): void {
-  if (!remembering) return;
+  if (!isWarmProcess()) return;
   const stat = statKey(path);
   if (!stat || Date.now() - stat.mtimeMs < RACY_MS) return;
   if (remembered.size >= MAX_REMEMBERED) remembered.clear();

@@ -116,7 +116,7 @@ export const buildCommand: CommandDef = {
     };
     if (values.watch) {
       const { watchBuild } = await import("../watch-build.js");
-      (await import("../../package/read-layers.js")).rememberLayers();
+      (await import("../../util/warm-process.js")).markWarmProcess();
       return watchBuild({
         dir: options.dir,
         cwd: io.cwd,

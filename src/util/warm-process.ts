@@ -1,0 +1,20 @@
+/**
+ * Whether this process loads packages again and again (`build --watch`, `specprompt daemon`, a
+ * program using the library): then what was read and parsed is kept, checked by each file's stat,
+ * and a second load reads only what changed. A one-shot command keeps nothing, as recording the
+ * stats would cost it more than it could save.
+ */
+let warm = false;
+
+export function markWarmProcess(): void {
+  warm = true;
+}
+
+export function isWarmProcess(): boolean {
+  return warm;
+}
+
+/** A file's identity for such caches: size, mtime, ctime and inode; undefined when it is gone. */
+export function fileStamp(info: { size: number; mtimeMs: number; ctimeMs: number; ino: number } | undefined) {
+  return info && `${info.size} ${info.mtimeMs} ${info.ctimeMs} ${info.ino}`;
+}

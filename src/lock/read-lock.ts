@@ -159,7 +159,9 @@ function inKeyOrder(value: unknown): unknown {
     for (let i = 0; i < value.length; i++) {
       const item = inKeyOrder(value[i]);
       if (item === UNORDERABLE) return UNORDERABLE;
-      if (item !== value[i]) (copy ??= [...value])[i] = item;
+      if (item === value[i]) continue;
+      copy ??= [...value];
+      copy[i] = item;
     }
     return copy ?? value;
   }
@@ -175,7 +177,9 @@ function inKeyOrder(value: unknown): unknown {
     if (child === null || typeof child !== "object") continue;
     const item = inKeyOrder(child);
     if (item === UNORDERABLE) return UNORDERABLE;
-    if (item !== child) (changed ??= new Map()).set(key, item);
+    if (item === child) continue;
+    changed ??= new Map();
+    changed.set(key, item);
   }
   if (sorted && !changed) return value;
   const keys = Object.keys(record);

@@ -154,6 +154,14 @@ function readGuideSections(
       },
     );
   }
-  const content = renderParams(picked.text, source.params, displayPath(source.cwd, absolute));
+  // Each section is rendered at its own line (padded with the newlines before it), so an
+  // undefined param is reported at its line in the library's guide.
+  const display = displayPath(source.cwd, absolute);
+  const rendered = picked.parts.map(({ line, text: part }) =>
+    renderParams(`${"\n".repeat(line)}${part}`, source.params, display)
+      .slice(line)
+      .trim(),
+  );
+  const content = `${rendered.join("\n\n")}\n`;
   return { kind: "guide", path: rel, content, hash: sha256(content) };
 }

@@ -91,6 +91,18 @@ describe("imports by relative path", () => {
     );
   });
 
+  it("reports an undefined param in a chosen section at its line in the library's guide", async () => {
+    const guide = "# Style\n\nIntro.\n\n## Naming\n\nCamel case.\n\n## Errors\n\nThrow {{missing}}.\n";
+    await writeFiles({
+      "app/specprompt.yaml": app("  style:\n    path: ../libs/ts-style\n    sections: [Errors]\n"),
+      "app/core.md": "Build it.\n",
+      ...library("ts-style", "", guide),
+    });
+    const error = await rejectionOf(load());
+    expect(error.code).toBe("E_PARAM");
+    expect(error.location).toEqual({ file: "libs/ts-style/guide.md", line: 11, column: 7 });
+  });
+
   it("refuses a section the guide does not have, at its line, with the closest title", async () => {
     await writeFiles({
       "app/specprompt.yaml": app("  style:\n    path: ../libs/ts-style\n    sections:\n      - Namig\n"),

@@ -24,7 +24,7 @@ const guide = [
 
 describe("selectSections", () => {
   it("keeps a ## section's ### subsections and ignores headings inside code fences", () => {
-    expect(selectSections(guide, ["Naming"])).toEqual({
+    expect(selectSections(guide, ["Naming"])).toMatchObject({
       text: "## Naming\n\ncamelCase.\n\n```md\n## Not a heading\n```\n\n### Files\n\nkebab-case.\n",
       missing: [],
     });

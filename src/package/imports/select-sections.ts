@@ -29,12 +29,15 @@ export function listSectionTitles(text: string): string[] {
  * everything up to the next heading of the same or a higher level (so a `##` keeps its `###`s),
  * in the order the text has them. `missing` lists the titles no section has.
  */
-export function selectSections(text: string, titles: readonly string[]): { text: string; missing: string[] } {
+export function selectSections(
+  text: string,
+  titles: readonly string[],
+): { text: string; missing: string[]; parts: { line: number; text: string }[] } {
   const lines = text.split("\n");
   const headings = listHeadings(lines);
   const wanted = new Set(titles);
   const found = new Set<string>();
-  const parts: string[] = [];
+  const parts: { line: number; text: string }[] = [];
   let coveredTo = -1;
   headings.forEach((heading, i) => {
     if (heading.level < 2 || heading.level > 3 || !wanted.has(heading.title)) return;
@@ -42,8 +45,12 @@ export function selectSections(text: string, titles: readonly string[]): { text:
     if (heading.line < coveredTo) return; // inside a section already taken
     const next = headings.slice(i + 1).find((other) => other.level <= heading.level);
     const end = next?.line ?? lines.length;
-    parts.push(lines.slice(heading.line, end).join("\n").trim());
+    parts.push({ line: heading.line, text: lines.slice(heading.line, end).join("\n") });
     coveredTo = end;
   });
-  return { text: `${parts.join("\n\n")}\n`, missing: titles.filter((title) => !found.has(title)) };
+  return {
+    text: `${parts.map((part) => part.text.trim()).join("\n\n")}\n`,
+    missing: titles.filter((title) => !found.has(title)),
+    parts,
+  };
 }

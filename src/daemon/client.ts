@@ -8,6 +8,8 @@ import {
   type DaemonReply,
   type DaemonRequest,
   daemonInfoPath,
+  daemonSocket,
+  isOwnSocket,
   packageArgument,
 } from "./protocol.js";
 
@@ -27,8 +29,11 @@ export async function tryDaemon(argv: string[], io: ClientIO, version: string): 
   if (!DAEMON_COMMANDS.has(argv[0] ?? "") || io.env.SPECPROMPT_NO_DAEMON === "1") return undefined;
   if (argv.includes("--help") || argv.includes("-h") || argv.includes("--watch") || argv.includes("-w"))
     return undefined;
-  const info = readInfo(packageFolder(io.cwd, packageArgument(argv)));
+  const pkgDir = packageFolder(io.cwd, packageArgument(argv));
+  const info = readInfo(pkgDir);
   if (!info || info.version !== version) return undefined;
+  const socket = daemonSocket(pkgDir);
+  if (!isOwnSocket(socket, pkgDir)) return undefined;
   const request: DaemonRequest = {
     version,
     argv,
@@ -37,7 +42,7 @@ export async function tryDaemon(argv: string[], io: ClientIO, version: string): 
     stdout: { isTTY: Boolean(io.stdout.isTTY), columns: io.stdout.columns },
     stderr: { isTTY: Boolean(io.stderr.isTTY), columns: io.stderr.columns },
   };
-  return exchange(info.socket, request, io);
+  return exchange(socket, request, io);
 }
 
 /** The package folder a command names: the folder itself, or the manifest's. */

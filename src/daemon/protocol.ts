@@ -1,4 +1,6 @@
-import { join } from "node:path";
+import { lstatSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { localStateDir } from "../package/local-state.js";
 
 /**
@@ -28,8 +30,50 @@ export function daemonInfoPath(pkgDir: string): string {
 export interface DaemonInfo {
   pid: number;
   version: string;
+  /** Informational: clients never take a socket path from this file (see daemonSocket). */
   socket: string;
   startedAt: string;
+}
+
+/**
+ * The socket of a package's daemon, derived from the package folder alone: the client never
+ * connects where a file in the package says, since a repository could ship one pointing at a
+ * socket someone else listens on. In the package's local state, or, where that path is too long
+ * for a Unix socket (about 100 bytes), in a per-user folder under the system's temporary folder.
+ */
+export function daemonSocket(pkgDir: string): string {
+  const local = join(localStateDir(pkgDir), "daemon.sock");
+  if (Buffer.byteLength(local) <= 100) return local;
+  return join(tmpdir(), `specprompt-${process.getuid?.() ?? "user"}`, `${fnv1a(pkgDir)}.sock`);
+}
+
+/** A short name for a path (FNV-1a, 32 bits twice): a name only, so no crypto to load on every run. */
+function fnv1a(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    a = Math.imul(a ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    b = Math.imul(b ^ text.charCodeAt(i), 0x811c9dc5) >>> 0;
+  }
+  return `${a.toString(16).padStart(8, "0")}${b.toString(16).padStart(8, "0")}`;
+}
+
+/**
+ * Whether `path` is a socket only this user can use: owned by us, mode 0600, in a folder that is
+ * ours and closed to others when it is the shared temporary one. Anything else is not our daemon.
+ */
+export function isOwnSocket(path: string, pkgDir: string): boolean {
+  const uid = process.getuid?.();
+  try {
+    const socket = lstatSync(path);
+    if (!socket.isSocket() || (uid !== undefined && socket.uid !== uid) || (socket.mode & 0o077) !== 0)
+      return false;
+    if (path.startsWith(localStateDir(pkgDir))) return true;
+    const folder = lstatSync(dirname(path));
+    return folder.isDirectory() && (uid === undefined || folder.uid === uid) && (folder.mode & 0o077) === 0;
+  } catch {
+    return false;
+  }
 }
 
 export interface DaemonRequest {

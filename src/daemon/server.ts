@@ -1,14 +1,13 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { connect, createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import type { CliIO, OutputStream } from "../cli/command.js";
 import { createLibraryWatch } from "../cli/watch-libraries.js";
 import { SpecPromptError } from "../errors.js";
+import { MANIFEST_FILE } from "../package/find-manifest.js";
 import { listImportedFolders } from "../package/imports/imported-folders.js";
 import { localStateDir } from "../package/local-state.js";
 import { writeFileAtomicSync } from "../util/atomic-write.js";
-import { sha256 } from "../util/hash.js";
 import { markWarmProcess } from "../util/warm-process.js";
 import { VERSION } from "../version.js";
 import {
@@ -18,6 +17,7 @@ import {
   type DaemonReply,
   type DaemonRequest,
   daemonInfoPath,
+  daemonSocket,
   packageArgument,
 } from "./protocol.js";
 import { watchPackage } from "./watch-package.js";
@@ -47,12 +47,17 @@ interface CachedAnswer {
  */
 export async function runDaemon(options: DaemonOptions): Promise<void> {
   const { pkgDir } = options;
-  markWarmProcess();
+  markWarmProcess({ shareLocks: true });
   const infoPath = daemonInfoPath(pkgDir);
-  const socketPath = chooseSocketPath(pkgDir);
-  await refuseSecondDaemon(infoPath);
+  const socketPath = daemonSocket(pkgDir);
+  const releaseClaim = claimPackage(pkgDir);
+  try {
+    prepareSocketFolder(socketPath, pkgDir);
+  } catch (error) {
+    releaseClaim();
+    throw error;
+  }
   rmSync(socketPath, { force: true });
-  mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
 
   const stopping = new AbortController();
   const stop = () => stopping.abort();
@@ -63,7 +68,20 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   };
   const files = watchPackage(pkgDir, stopping.signal, changed);
   const libraries = createLibraryWatch(pkgDir, stopping.signal, changed);
-  libraries.update(listImportedFolders(pkgDir));
+  let refreshedAt = -1;
+  let cacheable = false;
+  /**
+   * After any change: watch the libraries the manifests now import and folders that appeared;
+   * anything newly watched may have changed unseen, so it counts as a change. A manifest naming
+   * files in unwatched places (dependencies, .git, our state) keeps nothing in memory.
+   */
+  const refresh = () => {
+    const { added } = libraries.update(listImportedFolders(pkgDir));
+    if (files.refresh() || added.length > 0) changed();
+    cacheable = !/(^|[\s[,"'/:])(node_modules|\.git|\.specprompt)\//m.test(readManifestText(pkgDir));
+    refreshedAt = generation;
+  };
+  refresh();
 
   const cache = new Map<string, CachedAnswer>();
   let queue = Promise.resolve();
@@ -73,7 +91,7 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     if (!stopping.signal.aborted) idle = setTimeout(stop, options.idleMs);
   };
 
-  const serve = async (socket: Socket, request: DaemonRequest) => {
+  const serve = async (socket: Socket, request: DaemonRequest, gone: AbortSignal) => {
     const send = (reply: DaemonReply) => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(reply)}\n`);
     };
@@ -92,8 +110,9 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
     const key = JSON.stringify([request.argv, request.cwd, request.env, request.stdout, request.stderr]);
     // Let change events that are already queued (a file saved just before this request) land first.
     await new Promise((next) => setImmediate(next));
+    if (generation !== refreshedAt) refresh();
     const kept = cache.get(key);
-    if (files.healthy() && kept?.generation === generation) {
+    if (cacheable && files.healthy() && kept?.generation === generation) {
       for (const reply of kept.replies) send(reply);
       socket.end();
       options.log(`${request.argv.join(" ")}: answered from memory (nothing changed)`);
@@ -105,15 +124,13 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       replies.push(reply);
       send(reply);
     };
-    const aborted = new AbortController();
-    socket.on("close", () => aborted.abort());
     const later: (() => Promise<void>)[] = [];
     const io: CliIO = {
       cwd: request.cwd,
       env: request.env,
       stdout: stream(request.stdout, (text) => emit({ out: text })),
       stderr: stream(request.stderr, (text) => emit({ err: text })),
-      signal: aborted.signal,
+      signal: gone,
       defer: (task) => later.push(task),
     };
     const began = performance.now();
@@ -133,36 +150,51 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
       for (const [other, answer] of cache) if (answer.generation !== generation) cache.delete(other);
       if (cache.size < 32) cache.set(key, { generation, replies });
     }
-    if (request.argv[0] === "build") {
-      libraries.update(listImportedFolders(pkgDir));
-      files.refresh();
-    }
+    if (request.argv[0] === "build") refresh();
   };
 
   const server = createServer((socket) => {
     resetIdle();
     let buffered = "";
+    let received = false;
+    // A client that goes away (Ctrl-C) cancels its command, running or still waiting its turn.
+    const gone = new AbortController();
+    socket.on("close", () => gone.abort());
     socket.setEncoding("utf8");
     socket.on("error", () => {});
     socket.on("data", (chunk: string) => {
+      if (received) return;
       buffered += chunk;
       const newline = buffered.indexOf("\n");
-      if (newline < 0) return;
-      let request: DaemonRequest;
-      try {
-        request = JSON.parse(buffered.slice(0, newline)) as DaemonRequest;
-      } catch {
+      if (newline < 0) {
+        if (buffered.length > MAX_REQUEST_BYTES) socket.destroy();
+        return;
+      }
+      received = true;
+      const request = parseRequest(buffered.slice(0, newline));
+      if (!request) {
         socket.destroy();
         return;
       }
-      buffered = "";
-      queue = queue.then(() => serve(socket, request)).finally(resetIdle);
+      queue = queue
+        .then(() => (gone.signal.aborted ? undefined : serve(socket, request, gone.signal)))
+        .catch((error: unknown) => options.log(`internal error: ${(error as Error).stack ?? String(error)}`))
+        .finally(resetIdle);
     });
   });
-  await new Promise<void>((ready, fail) => {
-    server.once("error", fail);
-    server.listen(socketPath, () => ready());
-  });
+  // Created closed to others (umask), not opened up for a moment before a chmod.
+  const umask = process.umask(0o077);
+  try {
+    await new Promise<void>((ready, fail) => {
+      server.once("error", fail);
+      server.listen(socketPath, () => ready());
+    });
+  } catch (error) {
+    releaseClaim();
+    throw error;
+  } finally {
+    process.umask(umask);
+  }
   chmodSync(socketPath, 0o600);
   const info: DaemonInfo = {
     pid: process.pid,
@@ -183,7 +215,44 @@ export async function runDaemon(options: DaemonOptions): Promise<void> {
   files.close();
   rmSync(infoPath, { force: true });
   rmSync(socketPath, { force: true });
+  releaseClaim();
   options.log("stopped");
+}
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
+function readManifestText(pkgDir: string): string {
+  try {
+    return readFileSync(join(pkgDir, MANIFEST_FILE), "utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** A request line as the client sends it, or undefined for anything else. */
+function parseRequest(line: string): DaemonRequest | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  const request = data as Partial<DaemonRequest> | null;
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === "string");
+  const facts = (value: unknown) => typeof value === "object" && value !== null;
+  if (
+    typeof request !== "object" ||
+    request === null ||
+    typeof request.version !== "string" ||
+    !strings(request.argv) ||
+    typeof request.cwd !== "string" ||
+    !facts(request.env) ||
+    !Object.values(request.env as object).every((value) => typeof value === "string") ||
+    !facts(request.stdout) ||
+    !facts(request.stderr)
+  )
+    return undefined;
+  return request as DaemonRequest;
 }
 
 /** Why this daemon will not run the request (the client then runs it itself), or undefined. */
@@ -207,40 +276,47 @@ function stream(facts: DaemonRequest["stdout"], write: (text: string) => void): 
 }
 
 /**
- * The socket in the package's local state, or, where that path is too long for a Unix socket
- * (about 100 bytes), in a private folder under the system's temporary folder.
+ * Only one daemon per package: a pid file taken with O_EXCL (one left by a process that died is
+ * taken over). Released when the daemon stops.
  */
-function chooseSocketPath(pkgDir: string): string {
-  const local = join(localStateDir(pkgDir), "daemon.sock");
-  if (Buffer.byteLength(local) <= 100) return local;
-  const uid = process.getuid?.() ?? "user";
-  return join(tmpdir(), `specprompt-${uid}`, `${sha256(pkgDir).slice(0, 16)}.sock`);
-}
-
-/** A daemon already answering for this package is an error; the file of one that died is not. */
-async function refuseSecondDaemon(infoPath: string): Promise<void> {
-  let info: DaemonInfo;
-  try {
-    info = JSON.parse(readFileSync(infoPath, "utf8")) as DaemonInfo;
-  } catch {
-    return;
+function claimPackage(pkgDir: string): () => void {
+  const path = join(localStateDir(pkgDir), "daemon.pid");
+  mkdirSync(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, String(process.pid), { flag: "wx" });
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const owner = Number(readFileSync(path, "utf8").trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+      throw new SpecPromptError("E_BUSY", `a daemon already serves this package (pid ${owner})`, {
+        hint: "stop it with specprompt daemon --stop, or let its commands go to it",
+      });
+    }
+    rmSync(path, { force: true });
   }
-  if (isAlive(info.pid) && (await canConnect(info.socket))) {
-    throw new SpecPromptError("E_BUSY", `a daemon already serves this package (pid ${info.pid})`, {
-      hint: "stop it with specprompt daemon --stop, or let its commands go to it",
-    });
-  }
-}
-
-function canConnect(socketPath: string): Promise<boolean> {
-  return new Promise((answer) => {
-    const socket = connect(socketPath);
-    socket.on("connect", () => {
-      socket.destroy();
-      answer(true);
-    });
-    socket.on("error", () => answer(false));
+  throw new SpecPromptError("E_BUSY", "could not claim the package for a daemon", {
+    hint: `delete ${path} and retry`,
   });
+}
+
+/**
+ * The socket's folder: the package's local state, or a per-user folder in the shared temporary
+ * folder that must be ours and closed to others (one someone else made first is refused).
+ */
+function prepareSocketFolder(socketPath: string, pkgDir: string): void {
+  const folder = dirname(socketPath);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  if (folder.startsWith(localStateDir(pkgDir))) return;
+  const info = lstatSync(folder);
+  const uid = process.getuid?.();
+  if (!info.isDirectory() || (uid !== undefined && info.uid !== uid) || (info.mode & 0o077) !== 0) {
+    throw new SpecPromptError("E_BUSY", `${folder} is not a private folder of this user`, {
+      hint: "remove it (another user may have made it) or run the daemon from a shorter path",
+    });
+  }
 }
 
 function isAlive(pid: number): boolean {

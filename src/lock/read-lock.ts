@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { LOCAL_STATE_DIR } from "../package/manifest-cache.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 import { stableStringify } from "../util/stable-json.js";
-import { fileStamp, isWarmProcess } from "../util/warm-process.js";
+import { fileStamp, sharesLocks } from "../util/warm-process.js";
 import { VERSION } from "../version.js";
 import { LOCK_FILE } from "./lock-file.js";
 import type { Lock, LockFile, TargetsLock } from "./lock-schema.js";
@@ -29,6 +29,8 @@ export async function readWholeLock(dir: string): Promise<{ file: LockFile; text
   const path = join(dir, LOCK_FILE);
   const known = rememberedLock(path);
   if (known) return known;
+  // Stamped before reading: what is remembered must be the text that stamp belongs to.
+  const stamp = sharesLocks() ? fileStamp(statSync(path, { throwIfNoEntry: false })) : undefined;
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -49,7 +51,7 @@ export async function readWholeLock(dir: string): Promise<{ file: LockFile; text
   if (checked === key) {
     try {
       const file = JSON.parse(text) as LockFile;
-      rememberLock(path, file, text);
+      rememberLock(path, file, text, stamp);
       return { file, text };
     } catch {
       // fall through to the full parse and its error message
@@ -58,7 +60,7 @@ export async function readWholeLock(dir: string): Promise<{ file: LockFile; text
   const { parseLock } = await import("./parse-lock.js");
   const file = parseLock(text, path);
   await writeFileAtomic(markerPath, key).catch(() => {});
-  rememberLock(path, file, text);
+  rememberLock(path, file, text, stamp);
   return { file, text };
 }
 
@@ -70,16 +72,19 @@ export async function readWholeLock(dir: string): Promise<{ file: LockFile; text
 const rememberedLocks = new Map<string, { stamp: string; file: LockFile; text: string }>();
 
 function rememberedLock(path: string): { file: LockFile; text: string } | undefined {
-  if (!isWarmProcess()) return undefined;
+  if (!sharesLocks()) return undefined;
   const entry = rememberedLocks.get(path);
   return entry && entry.stamp === fileStamp(statSync(path, { throwIfNoEntry: false })) ? entry : undefined;
 }
 
-/** Keep `file` (whose text is `text`) as the lock now at `path`, in a warm process. */
-export function rememberLock(path: string, file: LockFile, text: string): void {
-  if (!isWarmProcess()) return;
+/**
+ * Keep `file` (whose text is `text`) as the lock now at `path`, in a process that shares locks;
+ * `readStamp` is the file's stamp from before it was read, and nothing is kept if it moved since.
+ */
+export function rememberLock(path: string, file: LockFile, text: string, readStamp?: string): void {
+  if (!sharesLocks()) return;
   const stamp = fileStamp(statSync(path, { throwIfNoEntry: false }));
-  if (stamp === undefined) rememberedLocks.delete(path);
+  if (stamp === undefined || (readStamp !== undefined && readStamp !== stamp)) rememberedLocks.delete(path);
   else rememberedLocks.set(path, { stamp, file, text });
 }
 

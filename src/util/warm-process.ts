@@ -5,13 +5,23 @@
  * stats would cost it more than it could save.
  */
 let warm = false;
+let shareLocks = false;
 
-export function markWarmProcess(): void {
+/**
+ * `shareLocks`: also hand out the lock objects kept, which is safe only where no caller outside
+ * specprompt gets them (the daemon, a watch), not in a program using the library.
+ */
+export function markWarmProcess(options: { shareLocks?: boolean } = {}): void {
   warm = true;
+  shareLocks ||= options.shareLocks === true;
 }
 
 export function isWarmProcess(): boolean {
   return warm;
+}
+
+export function sharesLocks(): boolean {
+  return shareLocks;
 }
 
 /** A file's identity for such caches: size, mtime, ctime and inode; undefined when it is gone. */

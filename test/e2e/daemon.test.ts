@@ -1,8 +1,15 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { chainFiles, chainPackage } from "../support/chain-package.js";
-import { makePackage, readLockJson, removeTempRoots } from "../support/make-package.js";
+import {
+  createTempRoot,
+  makePackage,
+  readLockJson,
+  removeTempRoots,
+  writeText,
+} from "../support/make-package.js";
 import { startModelWriter } from "../support/model-writer.js";
 import { type RunningCli, runCli, startCli } from "../support/run-cli.js";
 
@@ -118,5 +125,64 @@ describe("specprompt daemon", () => {
       expect((await runCli(["daemon", "--stop"], { cwd: dir })).code).toBe(0);
     }
     expect(existsSync(join(dir, INFO))).toBe(false);
+  });
+
+  test("never connects where a package's daemon.json points, and survives a malformed request", async () => {
+    const { dir, daemon, cli, served } = await withDaemon();
+    try {
+      // A socket anyone could have made, named by a file a repository could ship.
+      const evil = join(await createTempRoot(), "evil.sock");
+      let connections = 0;
+      const listener = createServer((socket) => {
+        connections++;
+        socket.end('{"out":"all checks passed\\n"}\n{"exit":0}\n');
+      });
+      await new Promise<void>((ready) => listener.listen(evil, ready));
+      const info = JSON.parse(readFileSync(join(dir, INFO), "utf8"));
+      const other = await makePackage(chainPackage());
+      await writeText(join(other.dir, INFO), JSON.stringify({ ...info, socket: evil }));
+      const check = await runCli(["check"], { cwd: other.dir });
+      expect(check.code).toBe(2); // never built: the CLI's own answer, not the listener's
+      expect(connections).toBe(0);
+      listener.close();
+
+      const garbage = connect(join(dir, ".specprompt/local/daemon.sock"));
+      await new Promise((sent) => garbage.end('{"version":"0.1.0"}\n', () => sent(undefined)));
+      const status = await cli(["status"]);
+      expect(status.code, status.stderr).toBe(0);
+      expect(served("status: exit 0")).toBe(1);
+    } finally {
+      daemon.child.kill("SIGTERM");
+      await daemon.done;
+    }
+  });
+
+  test("an import added after start is watched, and a package with links keeps nothing in memory", async () => {
+    const { dir, daemon, cli, served } = await withDaemon();
+    try {
+      const library = join(dir, "..", "lib");
+      await writeText(
+        join(library, "specprompt.yaml"),
+        "name: lib\nversion: 1.0.0\nkind: library\nguide: guide.md\n",
+      );
+      await writeText(join(library, "guide.md"), "## Rules\n\nBe brief.\n");
+      const manifest = join(dir, "specprompt.yaml");
+      writeFileSync(manifest, `${readFileSync(manifest, "utf8")}imports:\n  lib: { path: ../lib }\n`);
+      expect((await cli(["plan"])).stdout).toContain("import lib added");
+      await cli(["plan"]);
+      expect(served("plan: answered from memory")).toBe(1);
+      writeFileSync(join(library, "guide.md"), "## Rules\n\nBe very brief.\n");
+      expect((await cli(["plan"])).stdout).toContain("import lib");
+      expect(served("plan: exit 0")).toBe(2);
+
+      symlinkSync(join(library, "guide.md"), join(dir, "linked.md"));
+      await cli(["status"]);
+      await cli(["status"]);
+      expect(served("status: answered from memory")).toBe(0);
+      expect(served("status: exit 0")).toBe(2);
+    } finally {
+      daemon.child.kill("SIGTERM");
+      await daemon.done;
+    }
   });
 });

@@ -116,7 +116,7 @@ export const buildCommand: CommandDef = {
     };
     if (values.watch) {
       const { watchBuild } = await import("../watch-build.js");
-      (await import("../../util/warm-process.js")).markWarmProcess();
+      (await import("../../util/warm-process.js")).markWarmProcess({ shareLocks: true });
       return watchBuild({
         dir: options.dir,
         cwd: io.cwd,

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { exchange } from "../../daemon/client.js";
-import { type DaemonInfo, daemonInfoPath } from "../../daemon/protocol.js";
+import { type DaemonInfo, daemonInfoPath, daemonSocket, isOwnSocket } from "../../daemon/protocol.js";
 import { UsageError } from "../../errors.js";
 import { findManifest } from "../../package/find-manifest.js";
 import { localStateDir } from "../../package/local-state.js";
@@ -76,8 +76,9 @@ async function stopDaemon(io: CliIO, pkgDir: string, json: boolean): Promise<num
   const silent = { write: () => {} };
   const stopped =
     info !== undefined &&
+    isOwnSocket(daemonSocket(pkgDir), pkgDir) &&
     (await exchange(
-      info.socket,
+      daemonSocket(pkgDir),
       {
         version: VERSION,
         argv: [],
@@ -89,11 +90,19 @@ async function stopDaemon(io: CliIO, pkgDir: string, json: boolean): Promise<num
       },
       { cwd: io.cwd, env: {}, stdout: silent, stderr: silent },
     )) === 0;
-  // The daemon removes its file as it exits; wait a little so a script can start another at once.
-  for (let i = 0; stopped && i < 100 && existsSync(daemonInfoPath(pkgDir)); i++) await sleep(20);
-  if (json) writeJson(io, { stopped, pid: stopped ? info!.pid : null });
+  // It answers once the command it runs is done, then exits; wait for that, so a script can start
+  // another at once.
+  let gone = !stopped;
+  for (let i = 0; stopped && i < 1500 && !gone; i++) {
+    gone = !isRunning(info!.pid) && !existsSync(daemonInfoPath(pkgDir));
+    if (!gone) await sleep(20);
+  }
+  if (json) writeJson(io, { stopped, exited: gone, pid: stopped ? info!.pid : null });
+  else if (!stopped) io.stdout.write("no daemon serves this package\n");
   else
-    io.stdout.write(stopped ? `stopped the daemon (pid ${info!.pid})\n` : "no daemon serves this package\n");
+    io.stdout.write(
+      gone ? `stopped the daemon (pid ${info!.pid})\n` : `the daemon (pid ${info!.pid}) is stopping\n`,
+    );
   return 0;
 }
 
@@ -122,6 +131,15 @@ async function detachDaemon(io: CliIO, pkgDir: string, idle: number, json: boole
   }
   const tail = readFileSync(log, "utf8").trimEnd().split("\n").slice(-3).join("\n");
   throw new UsageError(`the daemon did not start${tail ? `:\n${tail}` : ""}`, `see ${log}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,6 +1,7 @@
-import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { dirname, join, resolve } from "node:path";
+import { claimPidFile } from "../build/build-lock.js";
 import type { CliIO, OutputStream } from "../cli/command.js";
 import { createLibraryWatch } from "../cli/watch-libraries.js";
 import { SpecPromptError } from "../errors.js";
@@ -275,31 +276,15 @@ function stream(facts: DaemonRequest["stdout"], write: (text: string) => void): 
   return { isTTY: facts.isTTY, columns: facts.columns, write: (text: string) => write(String(text)) };
 }
 
-/**
- * Only one daemon per package: a pid file taken with O_EXCL (one left by a process that died is
- * taken over). Released when the daemon stops.
- */
+/** Only one daemon per package: its pid file, taken exclusively (one left by a dead process is taken over). */
 function claimPackage(pkgDir: string): () => void {
-  const path = join(localStateDir(pkgDir), "daemon.pid");
-  mkdirSync(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: "wx" });
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const owner = Number(readFileSync(path, "utf8").trim());
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-      throw new SpecPromptError("E_BUSY", `a daemon already serves this package (pid ${owner})`, {
+  return claimPidFile(
+    join(localStateDir(pkgDir), "daemon.pid"),
+    (owner) =>
+      new SpecPromptError("E_BUSY", `a daemon already serves this package (pid ${owner})`, {
         hint: "stop it with specprompt daemon --stop, or let its commands go to it",
-      });
-    }
-    rmSync(path, { force: true });
-  }
-  throw new SpecPromptError("E_BUSY", "could not claim the package for a daemon", {
-    hint: `delete ${path} and retry`,
-  });
+      }),
+  );
 }
 
 /**
@@ -316,14 +301,5 @@ function prepareSocketFolder(socketPath: string, pkgDir: string): void {
     throw new SpecPromptError("E_BUSY", `${folder} is not a private folder of this user`, {
       hint: "remove it (another user may have made it) or run the daemon from a shorter path",
     });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -6,6 +6,7 @@ import { toPosixPath } from "../package/contained-path.js";
 import { findManifest, MANIFEST_FILE } from "../package/find-manifest.js";
 import { type LoadPackageOptions, loadPackage } from "../package/load-package.js";
 import type { LoadedPackage } from "../package/types.js";
+import { suggestName } from "../util/closest-name.js";
 import { parseVersionSpec, resolveVersion } from "./checkout-version.js";
 import { git, gitText, requireRepo } from "./git.js";
 import { materialiseVersion } from "./materialise-version.js";
@@ -189,5 +190,10 @@ function pickTarget(
   const targets = manifest?.targets;
   if (!targets || typeof targets !== "object") return undefined;
   const names = Object.keys(targets);
-  return wanted !== undefined && names.includes(wanted) ? wanted : names[0];
+  if (wanted === undefined) return names[0];
+  if (names.includes(wanted)) return wanted;
+  throw new UsageError(
+    `--target ${wanted}: package ${String(manifest?.name)} has no target '${wanted}'${suggestName(wanted, names)}`,
+    `its targets are: ${names.join(", ")}`,
+  );
 }

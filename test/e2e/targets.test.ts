@@ -253,6 +253,33 @@ describe("targets: one core built to several stacks", () => {
     }
   });
 
+  test("diff <a> <b> compares the target asked for, and refuses one neither side has or several", async () => {
+    const pkg = await setUp();
+    try {
+      const other = join(await createTempRoot(), "pkg");
+      cpSync(pkg.dir, other, { recursive: true });
+      writeFileSync(join(other, "guides/py.md"), "Python 3.13, no dependencies.\n");
+
+      const py = await runCli(["diff", pkg.dir, other, "--target", "py", "--json"], { cwd: pkg.dir });
+      expect(py.code, py.stderr).toBe(0);
+      const report = parseJsonOutput<{ target: string; layers: Array<{ path: string; status: string }> }>(py);
+      expect(report.target).toBe("py");
+      expect(report.layers).toEqual([expect.objectContaining({ path: "guides/py.md", status: "changed" })]);
+
+      const js = await runCli(["diff", pkg.dir, other, "--target", "js", "--json"], { cwd: pkg.dir });
+      expect(parseJsonOutput<{ layers: unknown[] }>(js).layers).toEqual([]);
+
+      const unknown = await runCli(["diff", pkg.dir, other, "--target", "go"], { cwd: pkg.dir });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("has no target 'go'");
+      const several = await runCli(["diff", pkg.dir, other, "--target", "js,py"], { cwd: pkg.dir });
+      expect(several.code).toBe(2);
+      expect(several.stderr).toContain("compares one target at a time");
+    } finally {
+      await pkg.close();
+    }
+  });
+
   test("targets whose out trees overlap are refused at their manifest line", async () => {
     const { dir } = await makePackage({
       units: { greet: { prompt: "Export greet(name).\n", owns: ["greet.js"] } },

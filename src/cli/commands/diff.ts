@@ -1,4 +1,5 @@
 import { type DiffReport, diffHandEdits } from "../../drift/diff-hand-edits.js";
+import { UsageError } from "../../errors.js";
 import { parseSetFlags } from "../../package/render-params.js";
 import { detectSides } from "../../versions/diff-sides.js";
 import { formatSemanticDiff } from "../../versions/format-semantic-diff.js";
@@ -54,7 +55,7 @@ export const diffCommand: CommandDef = {
         env: io.env,
         set: parseSetFlags((values.set as string[] | undefined) ?? []),
         model: values.model as string | undefined,
-        target: targetArgs(values)?.[0],
+        target: oneTarget(targetArgs(values)),
       });
       if (values.json) writeJson(io, report);
       else {
@@ -98,4 +99,14 @@ function printDiff(io: CliIO, report: DiffReport, color: boolean): void {
     }
     io.stdout.write(color ? colorizePatch(file.patch) : file.patch);
   }
+}
+
+/** `diff <a> <b>` compares one target of packages with targets: the one named, else the first. */
+function oneTarget(targets: string[] | undefined): string | undefined {
+  if (targets && targets.length > 1)
+    throw new UsageError(
+      `diff <a> <b> compares one target at a time, not ${targets.join(", ")}`,
+      `run it once per target: --target ${targets[0]}`,
+    );
+  return targets?.[0];
 }

@@ -1,16 +1,13 @@
-import { readFileSync, statSync } from "node:fs";
 import { connect } from "node:net";
-import { dirname, resolve } from "node:path";
 import type { OutputStream } from "../cli/command.js";
 import {
   DAEMON_COMMANDS,
-  type DaemonInfo,
   type DaemonReply,
   type DaemonRequest,
-  daemonInfoPath,
   daemonSocket,
   isOwnSocket,
-  packageArgument,
+  packageFolder,
+  readDaemonInfo,
 } from "./protocol.js";
 
 export interface ClientIO {
@@ -29,8 +26,9 @@ export async function tryDaemon(argv: string[], io: ClientIO, version: string): 
   if (!DAEMON_COMMANDS.has(argv[0] ?? "") || io.env.SPECPROMPT_NO_DAEMON === "1") return undefined;
   if (argv.includes("--help") || argv.includes("-h") || argv.includes("--watch") || argv.includes("-w"))
     return undefined;
-  const pkgDir = packageFolder(io.cwd, packageArgument(argv));
-  const info = readInfo(pkgDir);
+  const pkgDir = packageFolder(io.cwd, argv);
+  if (pkgDir === undefined) return undefined;
+  const info = readDaemonInfo(pkgDir);
   if (!info || info.version !== version) return undefined;
   const socket = daemonSocket(pkgDir);
   if (!isOwnSocket(socket, pkgDir)) return undefined;
@@ -43,24 +41,6 @@ export async function tryDaemon(argv: string[], io: ClientIO, version: string): 
     stderr: { isTTY: Boolean(io.stderr.isTTY), columns: io.stderr.columns },
   };
   return exchange(socket, request, io);
-}
-
-/** The package folder a command names: the folder itself, or the manifest's. */
-function packageFolder(cwd: string, argument: string): string {
-  const path = resolve(cwd, argument);
-  try {
-    return statSync(path).isDirectory() ? path : dirname(path);
-  } catch {
-    return path;
-  }
-}
-
-function readInfo(pkgDir: string): DaemonInfo | undefined {
-  try {
-    return JSON.parse(readFileSync(daemonInfoPath(pkgDir), "utf8")) as DaemonInfo;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
-import { lstatSync } from "node:fs";
+import { lstatSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { localStateDir } from "../package/local-state.js";
 
 /**
@@ -73,6 +73,25 @@ export function isOwnSocket(path: string, pkgDir: string): boolean {
     return folder.isDirectory() && (uid === undefined || folder.uid === uid) && (folder.mode & 0o077) === 0;
   } catch {
     return false;
+  }
+}
+
+/** What a running daemon wrote about itself, or undefined when none runs for the package. */
+export function readDaemonInfo(pkgDir: string): DaemonInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(daemonInfoPath(pkgDir), "utf8")) as DaemonInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The package folder a command line names: the folder itself, or the manifest's; undefined when it does not exist. */
+export function packageFolder(cwd: string, argv: string[]): string | undefined {
+  const path = resolve(cwd, packageArgument(argv));
+  try {
+    return statSync(path).isDirectory() ? path : dirname(path);
+  } catch {
+    return undefined;
   }
 }
 

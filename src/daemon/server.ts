@@ -1,6 +1,6 @@
-import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { claimPidFile } from "../build/build-lock.js";
 import type { CliIO, OutputStream } from "../cli/command.js";
 import { createLibraryWatch } from "../cli/watch-libraries.js";
@@ -20,6 +20,7 @@ import {
   daemonInfoPath,
   daemonSocket,
   packageArgument,
+  packageFolder,
 } from "./protocol.js";
 import { watchPackage } from "./watch-package.js";
 
@@ -261,13 +262,8 @@ function refuse(request: DaemonRequest, pkgDir: string): string | undefined {
   if (request.version !== VERSION) return `daemon is specprompt ${VERSION}, client ${request.version}`;
   const command = request.argv[0] ?? "";
   if (!DAEMON_COMMANDS.has(command)) return `the daemon does not run ${command}`;
-  const named = resolve(request.cwd, packageArgument(request.argv));
-  let dir = named;
-  try {
-    if (!statSync(named).isDirectory()) dir = dirname(named);
-  } catch {
-    return `no such package: ${named}`;
-  }
+  const dir = packageFolder(request.cwd, request.argv);
+  if (dir === undefined) return `no such package: ${packageArgument(request.argv)}`;
   return dir === pkgDir ? undefined : `the daemon serves ${pkgDir}, not ${dir}`;
 }
 

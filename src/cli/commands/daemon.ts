@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { isAlive } from "../../build/build-lock.js";
 import { exchange } from "../../daemon/client.js";
-import { type DaemonInfo, daemonInfoPath, daemonSocket, isOwnSocket } from "../../daemon/protocol.js";
+import { daemonInfoPath, daemonSocket, isOwnSocket, readDaemonInfo } from "../../daemon/protocol.js";
 import { UsageError } from "../../errors.js";
 import { findManifest } from "../../package/find-manifest.js";
 import { localStateDir } from "../../package/local-state.js";
@@ -63,16 +64,8 @@ export const daemonCommand: CommandDef = {
   },
 };
 
-function readInfo(pkgDir: string): DaemonInfo | undefined {
-  try {
-    return JSON.parse(readFileSync(daemonInfoPath(pkgDir), "utf8")) as DaemonInfo;
-  } catch {
-    return undefined;
-  }
-}
-
 async function stopDaemon(io: CliIO, pkgDir: string, json: boolean): Promise<number> {
-  const info = readInfo(pkgDir);
+  const info = readDaemonInfo(pkgDir);
   const silent = { write: () => {} };
   const stopped =
     info !== undefined &&
@@ -94,7 +87,7 @@ async function stopDaemon(io: CliIO, pkgDir: string, json: boolean): Promise<num
   // another at once.
   let gone = !stopped;
   for (let i = 0; stopped && i < 1500 && !gone; i++) {
-    gone = !isRunning(info!.pid) && !existsSync(daemonInfoPath(pkgDir));
+    gone = !isAlive(info!.pid) && !existsSync(daemonInfoPath(pkgDir));
     if (!gone) await sleep(20);
   }
   if (json) writeJson(io, { stopped, exited: gone, pid: stopped ? info!.pid : null });
@@ -120,7 +113,7 @@ async function detachDaemon(io: CliIO, pkgDir: string, idle: number, json: boole
   child.unref();
   // Ready when it has written its file with its own pid (an earlier one's may still be there).
   for (let i = 0; i < 500; i++) {
-    const info = readInfo(pkgDir);
+    const info = readDaemonInfo(pkgDir);
     if (info !== undefined && info.pid === child.pid) {
       if (json) writeJson(io, { pid: info.pid, socket: info.socket, log });
       else io.stdout.write(`daemon started (pid ${info.pid}); specprompt daemon --stop stops it\n`);
@@ -131,15 +124,6 @@ async function detachDaemon(io: CliIO, pkgDir: string, idle: number, json: boole
   }
   const tail = readFileSync(log, "utf8").trimEnd().split("\n").slice(-3).join("\n");
   throw new UsageError(`the daemon did not start${tail ? `:\n${tail}` : ""}`, `see ${log}`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function sleep(ms: number): Promise<void> {
